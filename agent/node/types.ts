@@ -51,6 +51,11 @@ export interface ClusterSpec {
   joinTagValue: string;
   /** EFS file-system id (fs-...), or 'discover' to find it by the cluster tag. */
   efs: string;
+  /**
+   * Address Consul/Nomad/Vault serve their local HTTP APIs on (default 127.0.0.1). The local
+   * simulation gives each node its own loopback address here, since all its nodes share one host.
+   */
+  clientAddr: string;
   /** resolv.conf search domains (default `<region>.compute.internal consul`). */
   dnsSearch: string[];
   /** Upstream DNS for dnsmasq (default the VPC resolver 169.254.169.253). */
