@@ -11,4 +11,8 @@ export interface CommandEntry {
 
 export const COMMANDS: CommandEntry[] = [
   { name: 'version', summary: 'Print the version, Node version, platform and build kind', load: () => import('./version.ts') },
+  { name: 'facts', summary: 'Show the instance facts (IMDS), tags and merged cluster spec with sources', load: () => import('./facts.ts') },
+  { name: 'elect', summary: 'Contend for the first-server lease on the shared disk and report who holds it', load: () => import('./elect.ts') },
+  { name: 'pki', summary: 'Create CAs and certificates (consul tls compatible), inspect certificates, make gossip keys', load: () => import('./pki.ts') },
+  { name: 'render', summary: "Render this node's Consul, Nomad, Vault, dnsmasq and resolv.conf files", load: () => import('./render.ts') },
 ];

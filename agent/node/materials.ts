@@ -42,6 +42,8 @@ export const STATE = {
   /** Chosen before the ACL bootstrap call, so a crash after it loses nothing. */
   consulManagementToken: '/var/lib/hashinode/secrets/consul-management.token',
   nomadManagementToken: '/var/lib/hashinode/secrets/nomad-management.token',
+  /** Consul ACL token of Vault's Consul storage (render puts it in /etc/vault.d/vault.env). */
+  vaultStorageToken: '/var/lib/hashinode/secrets/vault-storage.token',
   /** CA private keys exist only on Consul servers (any server can take over as CA holder). */
   caKeysDir: '/var/lib/hashinode/secrets/ca',
 } as const;

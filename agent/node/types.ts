@@ -74,12 +74,15 @@ export interface ClusterSpec {
 
 export type SpecField = keyof ClusterSpec;
 
+/** Keys of NodeFacts.sources: the spec fields, plus Vault's storage and KMS key (set apart from `vault`). */
+export type SourceKey = SpecField | 'vaultStorage' | 'vaultKmsKey';
+
 /** Instance facts plus the merged spec with the source of every field: `hashinode facts --json`. */
 export interface NodeFacts {
   instance: InstanceFacts;
   tags: Record<string, string>;
   spec: ClusterSpec;
-  sources: Partial<Record<SpecField, Source>>;
+  sources: Partial<Record<SourceKey, Source>>;
 }
 
 export function hasRole(spec: Pick<ClusterSpec, 'roles'>, role: Role): boolean {

@@ -1,0 +1,55 @@
+import type { WorkflowContext } from './context.ts';
+import type { PhaseDef } from './runner.ts';
+
+// The first server creates the cluster's CAs and gossip keys and issues its own certificates;
+// every other node waits for "cluster ready" and asks the CA holder through the sealed mailbox
+// (after cluster ready, so servers receive the management tokens in their bundle).
+
+export const pkiPhase: PhaseDef<WorkflowContext> = {
+  name: 'pki',
+  roles: 'all',
+  frequency: 'per-instance',
+  describe: (ctx) => (ctx.first ? 'create the CAs and gossip keys and issue this server its certificates' : 'wait for cluster ready, then request certificates and keys through the mailbox'),
+  async run(ctx) {
+    const { installMaterials } = await import('../pki/bundle.ts');
+    if (ctx.first) {
+      const { holderMaterials, ownBundle, secretKeeper } = await import('./holder.ts');
+      await ctx.lease?.assertCurrent();
+      const materials = await holderMaterials(ctx, await secretKeeper(ctx));
+      const { files } = await installMaterials(await ownBundle(ctx, materials), ctx.deps.paths);
+      return `CA holder: ${Object.keys(materials.cas).join(', ')} CAs; ${files.filter((f) => f.changed).length} files written`;
+    }
+    const { waitClusterReady } = await import('./cluster-ready.ts');
+    await waitClusterReady(ctx);
+    const { requestMaterials } = await import('../pki/mailbox.ts');
+    const { mailboxKey } = await import('./holder.ts');
+    const store = await ctx.ensureStore();
+    const bundle = await requestMaterials({
+      store,
+      instanceId: ctx.instanceId,
+      roles: [...ctx.facts.spec.roles],
+      identity: ctx.identified!.identity,
+      keyPair: await mailboxKey(ctx),
+      clock: ctx.deps.clock,
+      timeoutMs: ctx.opts.timeouts.mailboxMs,
+      pollMs: ctx.pollMs,
+      ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}),
+    });
+    const { files } = await installMaterials(bundle, ctx.deps.paths);
+    return `${bundle.kind} bundle from the mailbox; ${files.filter((f) => f.changed).length} files written`;
+  },
+};
+
+export const renderPhase: PhaseDef<WorkflowContext> = {
+  name: 'render',
+  roles: 'all',
+  frequency: 'per-boot',
+  describe: () => 'render consul/nomad/vault configs for this node and write the ones that changed',
+  async run(ctx) {
+    const { renderAndApply } = await import('./render-step.ts');
+    const { changed, pending } = await renderAndApply(ctx, ['consul', 'nomad', 'vault']);
+    const parts = [changed.length ? `wrote ${changed.length} files` : 'unchanged'];
+    if (pending.length) parts.push(`pending: ${pending.join(', ')}`);
+    return parts.join('; ');
+  },
+};

@@ -1,0 +1,114 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cachedBinaryPath, readPins } from '../../packaging/build/node-binaries.mjs';
+import { type Bench, type BenchRow, median } from './harness.ts';
+
+// What a boot and every `hashinode status` pay: the single executable's cold start against the
+// bare Node it is made from (same version, same binary), its memory, and the sizes that drive them.
+// Needs `npm run build` first. Cold start is timed by hyperfine when installed (-N: no shell in
+// between), else by spawnSync wall time; both are medians over interleaved runs.
+
+const MiB = 1024 * 1024;
+
+function hasProgram(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+function coldStart(commands: string[][], runs: number, log: (m: string) => void): { medians: number[]; method: string } {
+  if (hasProgram('hyperfine')) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hashinode-hyperfine-'));
+    try {
+      const out = path.join(dir, 'result.json');
+      const shellWords = commands.map((c) => c.map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(' '));
+      execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', String(runs), '--export-json', out, ...shellWords], { stdio: 'ignore' });
+      const results = (JSON.parse(readFileSync(out, 'utf8')) as { results: { times: number[] }[] }).results;
+      return { medians: results.map((r) => median(r.times) * 1000), method: 'hyperfine' };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  log('hyperfine not installed: timing with spawnSync');
+  const times = commands.map(() => [] as number[]);
+  for (let i = 0; i < runs + 3; i++) {
+    commands.forEach(([file, ...args], k) => {
+      const t0 = performance.now();
+      const r = spawnSync(file!, args, { stdio: 'ignore' });
+      const dt = performance.now() - t0;
+      if (r.status !== 0) throw new Error(`${[file, ...args].join(' ')} exited ${r.status}`);
+      if (i >= 3) times[k]!.push(dt);
+    });
+  }
+  return { medians: times.map(median), method: 'spawnSync' };
+}
+
+/** Peak resident set size in MiB of one run of `command` (the kernel's ru_maxrss of the child). */
+function peakRss(command: string[]): number {
+  const script = 'import resource,subprocess,sys\nsubprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True)\nprint(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
+  return Number(execFileSync('python3', ['-c', script, ...command], { encoding: 'utf8' }).trim()) / 1024;
+}
+
+function fileSize(file: string): number {
+  return statSync(file).size;
+}
+
+const bench: Bench = async ({ repo, quick, log }) => {
+  const exe = path.join(repo, 'dist/hashinode-linux-x64');
+  const bundle = path.join(repo, 'dist/hashinode.cjs');
+  if (!existsSync(exe)) throw new Error(`${exe} is missing: run \`npm run build\` first`);
+  const pins = readPins(repo);
+  const node = cachedBinaryPath(pins.version, 'linux-x64');
+  if (!existsSync(node)) throw new Error(`${node} is missing: \`npm run build\` caches it`);
+  const runs = quick ? 5 : 20;
+  const nodeName = `node -e 0 (v${pins.version})`;
+
+  log(`cold start, ${runs} runs each`);
+  const { medians, method } = coldStart([[node, '-e', '0'], [exe, 'version'], [node, bundle, 'version']], runs, log);
+  const [bare, sea, script] = medians as [number, number, number];
+  const ratio = sea / bare;
+  const rows: BenchRow[] = [
+    {
+      group: 'start-up',
+      name: `hashinode-linux-x64 version (median of ${runs}, ${method})`,
+      value: sea,
+      unit: 'ms',
+      baseline: { name: nodeName, value: bare },
+      goal: 'ratio <= 2.0',
+      met: ratio <= 2.0,
+    },
+    { group: 'start-up', name: `node dist/hashinode.cjs version (median of ${runs})`, value: script, unit: 'ms', baseline: { name: nodeName, value: bare } },
+  ];
+
+  const rssRuns = quick ? 3 : 5;
+  const rssOf = (cmd: string[]) => median(Array.from({ length: rssRuns }, () => peakRss(cmd)));
+  rows.push({
+    group: 'memory',
+    name: `peak RSS of hashinode-linux-x64 version (median of ${rssRuns})`,
+    value: rssOf([exe, 'version']),
+    unit: 'MiB',
+    baseline: { name: 'node -e 0', value: rssOf([node, '-e', '0']) },
+  });
+
+  for (const target of ['linux-x64', 'linux-arm64']) {
+    const built = path.join(repo, `dist/hashinode-${target}`);
+    const raw = cachedBinaryPath(pins.version, target);
+    if (!existsSync(built) || !existsSync(raw)) continue;
+    rows.push({
+      group: 'size',
+      name: `hashinode-${target}`,
+      value: fileSize(built) / MiB,
+      unit: 'MiB',
+      baseline: { name: `node-${target} v${pins.version}`, value: fileSize(raw) / MiB },
+    });
+  }
+  rows.push({ group: 'size', name: 'main script dist/hashinode.cjs', value: fileSize(bundle) / 1024, unit: 'KiB' });
+  const chunkDir = path.join(repo, 'dist/chunks');
+  const chunks = existsSync(chunkDir) ? readdirSync(chunkDir).filter((f) => f.endsWith('.cjs')) : [];
+  for (const c of chunks.sort()) {
+    rows.push({ group: 'size', name: `chunk ${c} (loaded on demand)`, value: fileSize(path.join(chunkDir, c)) / 1024, unit: 'KiB' });
+  }
+  return rows;
+};
+
+export default bench;

@@ -1,0 +1,2 @@
+import type { AgentLog } from "../log.ts";
+export async function nomadMain(_a: string[], _e: NodeJS.ProcessEnv, _l: AgentLog, _o: NodeJS.WritableStream): Promise<number> { return 1; }
