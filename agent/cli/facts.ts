@@ -17,11 +17,13 @@ export const command: Command = {
   ].join('\n'),
   options: IDENTITY_OPTIONS,
   async run(ctx) {
-    const deps = await ctx.deps();
-    // stdout is for the data: logs go to stderr, and only errors unless --log-level asks for more.
+    // stdout is for the data only: this command's deps log to stderr (and only errors unless
+    // --log-level asks for more), instead of the JSON-lines-to-stdout log other commands use.
+    const { defaultDeps } = await import('../core/default-deps.ts');
     const level = stringOpt(ctx.values, 'log-level') ?? 'error';
     const log = createLog({ level, destination: { write: (line: string) => ctx.stderr.write(line) } }).child({ component: 'facts' });
-    const { facts, warnings } = await identifyFromCli(ctx, { ...deps, log });
+    const deps = { ...defaultDeps(stringOpt(ctx.values, 'root') ?? '/', 'silent', 'facts'), log };
+    const { facts, warnings } = await identifyFromCli(ctx, deps);
     for (const w of warnings) ctx.stderr.write(`hashinode facts: warning: ${w}\n`);
     if (ctx.json) {
       const { instance, tags, spec, sources } = facts;

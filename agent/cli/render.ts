@@ -1,16 +1,10 @@
 import path from 'node:path';
 import { HashinodeError } from '../core/errors.ts';
-import type { NodeFacts } from '../node/types.ts';
-import { boolOpt, type Command, type CommandContext, listOpt, stringOpt } from './command.ts';
+import { boolOpt, type Command, listOpt, stringOpt } from './command.ts';
 import { IDENTITY_OPTIONS, identifyFromCli } from './identity-options.ts';
 
 // `hashinode render`: every config file for this node's roles, written atomically where its bytes
 // changed, or (--dry-run) only shown. Secrets not known yet leave their files pending.
-
-async function nodeFacts(ctx: CommandContext): Promise<{ facts: NodeFacts; warnings: string[] }> {
-  const { facts, warnings } = await identifyFromCli(ctx);
-  return { facts, warnings };
-}
 
 export const command: Command = {
   name: 'render',
@@ -30,12 +24,13 @@ export const command: Command = {
   },
   async run(ctx) {
     const deps = await ctx.deps();
-    const [{ renderNodeConfig, applyRendered }, { loadKnownSecrets }, { previewChanges }] = await Promise.all([
+    const [{ renderNodeConfig, applyRendered }, { loadKnownSecrets }, { previewChanges }, { validateWithServices }] = await Promise.all([
       import('../render/node-config.ts'),
       import('../render/secrets.ts'),
       import('../render/preview.ts'),
+      import('../render/service-validate.ts'),
     ]);
-    const { facts, warnings } = await nodeFacts(ctx);
+    const { facts, warnings } = await identifyFromCli(ctx);
     for (const w of warnings) deps.log.warn({ warning: w }, w);
     const sharedDir = stringOpt(ctx.values, 'shared-dir');
     const only = listOpt(ctx.values, 'only');
@@ -58,6 +53,8 @@ export const command: Command = {
     let unchanged: string[];
     let notes: string[] = [];
     if (dryRun) {
+      // The services' own validators still run: a dry run shows whether a real run would be refused.
+      notes = await validateWithServices(files, deps, ctx.env);
       changed = previews.filter((p) => p.changed).map((p) => p.path);
       unchanged = previews.filter((p) => !p.changed).map((p) => p.path);
     } else {

@@ -51,6 +51,9 @@ function parseItem(c: Cursor, from: number): BodyItem {
   const next = c.peek();
   if (c.isPunct(next, '=')) return parseAttribute(c, from, name, false);
   if (next.type === 'oquote' || next.type === 'ident' || c.isPunct(next, '{')) return parseBlock(c, from, name);
+  if (next.type === 'nl' || next.type === 'eof') {
+    throw c.error(next.start, `'${c.textOf(name)}' needs '= value' (an argument) or '{' on the same line (a block)`);
+  }
   throw c.error(next.start, `expected '=' (argument) or a label or '{' (block) after '${c.textOf(name)}', found ${c.describe(next)}`);
 }
 

@@ -7,6 +7,7 @@ import { parse } from './parser.ts';
 // The single-node bootstrap edits and their exact revert. Markers make both reversible:
 //   a commented-out line:  <indent># hashinode:bootstrap <original line>
 //   a line bootstrap set:  <indent>name = value # hashinode:bootstrap-set
+//   (inside a one-line block the whole block line is the unit: `acl { default_policy = "allow" }`)
 // bootstrap writes the set line just above the commented-out original; revert deletes set lines
 // and strips the prefix, which restores the original bytes. Items already edited are skipped, so
 // bootstrap is idempotent, and revert of a file without markers changes nothing.
@@ -72,10 +73,10 @@ function bootstrap(text: string, flavor: Flavor, file?: string): string {
   const plan = PHASE_PLANS[flavor];
   const splices: Splice[] = [];
   for (const path of plan.comment) {
-    for (const { item } of itemsAt(doc, path)) {
+    for (const { item, parent } of itemsAt(doc, path)) {
       const span = ownedLines(text, item);
-      if (!span) throw fail(doc, path.join('.'), 'shares its line with other text, so it cannot be commented out line by line');
-      splices.push({ start: span.start, end: span.end, text: commentOut(text.slice(span.start, span.end)) });
+      if (span) splices.push({ start: span.start, end: span.end, text: commentOut(text.slice(span.start, span.end)) });
+      else splices.push(emptyOneLineBlock(doc, item, parent, path.join('.')));
     }
   }
   for (const { path, value } of plan.set) {
@@ -99,7 +100,7 @@ function setSplice(doc: HclDocument, attr: Attribute, parent: Block | undefined,
   if (own) {
     span = own;
     const gap = (s: string) => (/^[ \t]*$/.test(s) ? s : ' ');
-    line = `${own.indent}${attr.name}${gap(attr.beforeEquals)}=${gap(attr.afterEquals)}${literal}`;
+    line = `${text.slice(own.start, attr.start)}${attr.name}${gap(attr.beforeEquals)}=${gap(attr.afterEquals)}${literal}`;
   } else {
     // An argument of a one-line block (`acl { default_policy = "deny" }`): the block line is the unit.
     const blockSpan = parent?.oneLine ? ownedLines(text, parent) : undefined;
@@ -108,27 +109,55 @@ function setSplice(doc: HclDocument, attr: Attribute, parent: Block | undefined,
     const valueStart = attr.end - attr.raw.length;
     line = text.slice(span.start, valueStart) + literal + text.slice(attr.end, span.end).replace(/\r?\n$/, '');
   }
-  const eol = eolAt(text, span.start);
-  return { start: span.start, end: span.end, text: `${line}${SET_MARKER}${eol}${commentOut(text.slice(span.start, span.end))}` };
+  return markedRewrite(text, span, line);
+}
+
+/** `acl { tokens = {...} }`: the block line is the unit; bootstrap writes it as `acl {}`. */
+function emptyOneLineBlock(doc: HclDocument, item: BodyItem, parent: Block | undefined, what: string): Splice {
+  const text = doc.source;
+  const span = parent?.oneLine ? ownedLines(text, parent) : undefined;
+  if (!parent || !span || item.kind !== 'attribute') {
+    throw fail(doc, what, 'shares its line with other text, so it cannot be commented out line by line');
+  }
+  const open = item.start - item.leading.length;
+  const close = item.end + parent.body.trailing.length;
+  const line = text.slice(span.start, open) + text.slice(close, span.end).replace(/\r?\n$/, '');
+  return markedRewrite(text, span, line);
+}
+
+function markedRewrite(text: string, span: LineSpan, line: string): Splice {
+  // A byte order mark stays first in the file: on the set line, and back on the original at revert.
+  const original = text.slice(span.start, span.end).replace(/^\ufeff/, '');
+  return { start: span.start, end: span.end, text: `${line}${SET_MARKER}${eolAt(text, span.start)}${commentOut(original)}` };
 }
 
 /** Prefixes every line of a whole-lines chunk with the marker, after its indentation. */
 function commentOut(chunk: string): string {
-  return chunk.replace(/^(\ufeff?[ \t]*)(.*)$/gm, (_m, indent: string, rest: string) => `${indent}${COMMENT_MARKER}${rest}`);
+  let out = '';
+  for (const line of chunk.split(/(?<=\n)/)) {
+    const indent = /^\ufeff?[ \t]*/.exec(line)![0];
+    out += indent + COMMENT_MARKER + line.slice(indent.length);
+  }
+  return out;
 }
 
-const COMMENTED_LINE = /^(\ufeff?[ \t]*)# hashinode:bootstrap (.*)$/;
+const COMMENTED_LINE = /^(\ufeff?[ \t]*)# hashinode:bootstrap (.*)$/s;
 
 function revert(text: string, file?: string): string {
   parse(text, file);
   const lines = text.split(/(?<=\n)/);
   let out = '';
+  let bom = '';
   for (const line of lines) {
     const body = line.replace(/\r?\n$/, '');
     const eol = line.slice(body.length);
     const commented = COMMENTED_LINE.exec(body);
-    if (commented) out += commented[1]! + commented[2]! + eol;
-    else if (!body.endsWith(SET_MARKER)) out += line;
+    if (commented) out += bom + commented[1]! + commented[2]! + eol;
+    else if (body.endsWith(SET_MARKER)) {
+      if (body.startsWith('\ufeff')) bom = '\ufeff';
+      continue;
+    } else out += bom + line;
+    bom = '';
   }
   parse(out, file);
   return out;

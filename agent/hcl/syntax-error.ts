@@ -36,7 +36,10 @@ export function lineAt(text: string, offset: number): { start: number; text: str
 }
 
 export function syntaxError(text: string, offset: number, reason: string, file?: string): HashinodeError {
-  const at = Math.max(0, Math.min(offset, text.length));
+  let at = Math.max(0, Math.min(offset, text.length));
+  // At the end of a file that ends with a newline, point at the end of the last line instead of
+  // at an empty line after it.
+  if (at === text.length && at > 0 && text.endsWith('\n')) at -= text.endsWith('\r\n') ? 2 : 1;
   const { line, column } = positionAt(text, at);
   const src = lineAt(text, at);
   // Keep tabs in the caret line so the caret sits under the column in any tab width.

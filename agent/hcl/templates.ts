@@ -34,7 +34,7 @@ export function parseTemplate(c: Cursor, parseExpr: ParseExpr): TemplateExpr {
     if (t.type !== 'interp' && t.type !== 'control') throw c.error(t.start, 'unterminated template');
     const stripL = c.text.charCodeAt(t.end - 1) === 126;
     c.pushNewlines(false);
-    let item: Flat;
+    let item: Exclude<Flat, { kind: 'lit' }>;
     if (t.type === 'interp') {
       item = { kind: 'interp', expr: parseExpr(c), stripL, stripR: false, at: t.start };
     } else {
@@ -56,7 +56,7 @@ export function parseTemplate(c: Cursor, parseExpr: ParseExpr): TemplateExpr {
   return { kind: 'template', start: open.start, end: close, heredoc, parts, ...(wrapped ? { wrapped } : {}) };
 }
 
-function parseDirective(c: Cursor, parseExpr: ParseExpr, stripL: boolean, at: number): Flat {
+function parseDirective(c: Cursor, parseExpr: ParseExpr, stripL: boolean, at: number): Exclude<Flat, { kind: 'lit' }> {
   const kw = c.next();
   const word = kw.type === 'ident' ? c.textOf(kw) : '';
   switch (word) {

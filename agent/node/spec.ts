@@ -1,8 +1,8 @@
 import { HashinodeError } from '../core/errors.ts';
 import type { EnvFile } from './env-file.ts';
-import { FIELDS, type FieldDef, type InputField, META_KEY, META_KEY_ALLOWED, META_TAG_PREFIX, metaValue } from './spec-fields.ts';
+import { FIELD_BY_NAME, FIELDS, type FieldDef, type InputField, META_KEY, META_KEY_ALLOWED, META_TAG_PREFIX, metaValue } from './spec-fields.ts';
 import { nearest } from './suggest.ts';
-import type { ClusterSpec, InstanceFacts, Role, Source, SourceKey, VaultStorage } from './types.ts';
+import { type ClusterSpec, type InstanceFacts, ROLES, type Role, type Source, type SourceKey, type VaultStorage } from './types.ts';
 
 // Pure: flags > env file > instance tags > defaults -> one validated ClusterSpec, with the source of
 // every field. All problems are collected and reported together, each naming the key as it was
@@ -79,7 +79,7 @@ export function mergeSpec(inputs: SpecInputs): MergedSpec {
 
   /** The highest-precedence value of a field, parsed; undefined when unset or invalid. */
   function pick<T>(field: InputField): { value: T; source: Source } | undefined {
-    const def = FIELDS.find((f) => f.field === field)!;
+    const def = FIELD_BY_NAME.get(field)!;
     for (const layer of stack) {
       const raw = layer.get(field);
       if (!raw) continue;
@@ -99,17 +99,17 @@ export function mergeSpec(inputs: SpecInputs): MergedSpec {
     return got ? got.value : fallback;
   }
 
-  const notSet = (def: FieldDef) =>
-    `${def.description.replace(/ \(required\)$/, '')} is not set: give --${def.flag} ${def.value}, ${def.env}=${def.value} in ${envPath}, or the instance tag ${def.tag}`;
+  const notSet = (what: string, def: FieldDef) =>
+    `${what} is not set: give --${def.flag} ${def.value}, ${def.env}=${def.value} in ${envPath}, or the instance tag ${def.tag}`;
 
   const clusterPick = pick<string>('cluster');
   if (clusterPick) sources.cluster = clusterPick.source;
-  else if (!stack.some((l) => l.has('cluster'))) errors.push(notSet(FIELDS[0]!));
+  else if (!stack.some((l) => l.has('cluster'))) errors.push(notSet('the cluster name', FIELD_BY_NAME.get('cluster')!));
   const cluster = clusterPick?.value ?? '';
 
   const rolesPick = pick<Role[]>('roles');
   if (rolesPick) sources.roles = rolesPick.source;
-  else if (!stack.some((l) => l.has('roles'))) errors.push(notSet(FIELDS[1]!));
+  else if (!stack.some((l) => l.has('roles'))) errors.push(notSet(`the node's roles (${ROLES.join(', ')})`, FIELD_BY_NAME.get('roles')!));
   const roles = rolesPick?.value ?? [];
 
   const datacenter = field('datacenter', 'dc1');
@@ -138,6 +138,11 @@ export function mergeSpec(inputs: SpecInputs): MergedSpec {
     if (n % 2 === 0) {
       warnings.push(`${name} server count ${n} (${sources[key]}) is even: it tolerates no more failures than ${n - 1}; use an odd number`);
     }
+  }
+  if (cluster && inputs.tags[joinTagKey] !== joinTagValue) {
+    // Cloud auto-join finds servers by this tag: an instance without it is invisible to the others.
+    const has = inputs.tags[joinTagKey] === undefined ? 'does not have it' : `has ${joinTagKey}=${show(inputs.tags[joinTagKey]!)}`;
+    warnings.push(`cloud auto-join looks for the tag ${joinTagKey}=${joinTagValue}, but this instance ${has}: other nodes will not find it`);
   }
   if (isVaultServer && !vaultEnabled) errors.push(`roles include vault-server (${sources.roles}) but vault is false (${sources.vault})`);
   if (kmsKeyId && !vaultEnabled) warnings.push(`vault-kms-key is set (${sources.vaultKmsKey}) but Vault is not enabled: it is ignored`);

@@ -77,7 +77,8 @@ export async function describeInstanceTags(opts: DescribeTagsOptions): Promise<R
   let nextToken: string | undefined;
   let attempt = 0;
   try {
-    do {
+    // `continue` retries the same page; the loop ends after the last page.
+    for (;;) {
       let page: DescribeTagsCommandOutput;
       try {
         page = await client.send(
@@ -107,7 +108,8 @@ export async function describeInstanceTags(opts: DescribeTagsOptions): Promise<R
       }
       for (const t of page.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
       nextToken = page.NextToken || undefined;
-    } while (nextToken !== undefined);
+      if (nextToken === undefined) break;
+    }
   } finally {
     if (!opts.client) client.destroy();
   }

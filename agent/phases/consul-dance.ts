@@ -25,8 +25,8 @@ export interface ConsulDancePorts {
   verifyHttps(): Promise<void>;
   /** The full (final) consul.hcl as render makes it. */
   fullConfig(): Promise<string>;
-  /** applyPhaseEdit on consul.hcl. */
-  editConfig(text: string, phase: 'bootstrap' | 'revert'): string;
+  /** The bootstrap edit of consul.hcl (agent/hcl applyPhaseEdit). */
+  editConfig(text: string, phase: 'bootstrap'): string;
   /** The consul.hcl on disk now (null when absent). */
   currentConfig(): Promise<string | null>;
   /** Writes consul.hcl (atomic, owner/mode as render says). */
@@ -106,9 +106,9 @@ export async function runConsulDance(p: ConsulDancePorts): Promise<string[]> {
     p.crashPoint?.(`consul-bootstrap:${name}`);
   };
   const full = await p.fullConfig();
+  // The revert writes the rendered config itself: byte-identical to reverting the edit, and right
+  // even when the file on disk was left in some other state by a killed run.
   const bootstrapForm = p.editConfig(full, 'bootstrap');
-  const finalForm = p.editConfig(bootstrapForm, 'revert');
-  if (finalForm !== full) p.log.warn('reverting the bootstrap edit does not give back the rendered consul.hcl; writing the rendered one');
 
   if (!p.journal.hasCheckpoint(ACL_DONE)) {
     step('edit-bootstrap', (await ensureConfig(p, bootstrapForm)) ? 'consul.hcl in bootstrap form' : undefined);

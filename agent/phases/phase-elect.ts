@@ -7,6 +7,7 @@ import type { PhaseDef } from './runner.ts';
 
 export const electPhase: PhaseDef<WorkflowContext> = {
   name: 'elect',
+  providesContext: true,
   roles: ['consul-server'],
   frequency: 'always',
   describe: () => 'contend for the first-server lease on the shared disk, unless the cluster is already ready',

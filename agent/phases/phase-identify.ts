@@ -16,6 +16,7 @@ export const identifyPhase: PhaseDef<WorkflowContext> = {
 
 export const sharedDiskPhase: PhaseDef<WorkflowContext> = {
   name: 'shared-disk',
+  providesContext: true,
   roles: 'all',
   frequency: 'always',
   describe: (ctx) => `find and mount the cluster's EFS (${ctx.identified?.facts.spec.efs ?? 'from the spec'}) and check it is writable`,

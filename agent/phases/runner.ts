@@ -13,6 +13,8 @@ export interface PhaseDef<C> {
   frequency: Frequency;
   /** Runs even with --dry-run because it changes nothing (identify: roles decide the rest). */
   readOnly?: boolean;
+  /** Sets up context later phases read (shared disk, election): runs before a phase run alone. */
+  providesContext?: boolean;
   /** One line: what the phase would do on this node (`--dry-run`). */
   describe(ctx: C): string | Promise<string>;
   /** Does the work; returns a one-line summary of what it did. */
@@ -91,8 +93,10 @@ export async function runPhases<C>(ctx: C, opts: RunnerOptions<C>): Promise<RunO
     if (id !== null && !journal.isBound) await journal.bindInstance(id);
   };
 
-  for (const phase of opts.phases) {
-    if (opts.only !== undefined && phase.name !== opts.only && !phase.readOnly) continue;
+  const target = opts.only === undefined ? -1 : names.indexOf(opts.only);
+  const selected =
+    target < 0 ? opts.phases : opts.phases.slice(0, target + 1).filter((p) => p.name === opts.only || p.readOnly || p.providesContext);
+  for (const phase of selected) {
     opts.crashPoint?.(`before:${phase.name}`);
     if (opts.skip?.includes(phase.name)) {
       finish(phase.name, 'skipped');

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.ts';
-import { isHashinodeError } from '../core/errors.ts';
+import { HashinodeError, isHashinodeError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import type { Service } from '../node/materials.ts';
 import { ROLES, type Role } from '../node/types.ts';
@@ -10,8 +10,6 @@ import { type IdentityCerts, verifyIdentityDocument } from './identity.ts';
 import type { InstanceDirectory } from './instances.ts';
 import {
   isInstanceId,
-  type KeyRecord,
-  keyRecordPath,
   MAILBOX_DIRS,
   type MailboxRequest,
   type MailboxStore,
@@ -20,6 +18,7 @@ import {
   requestPath,
   sealedPath,
 } from './mailbox-types.ts';
+import { judgeKey, recordAnswer, recordMacKey } from './key-records.ts';
 import { canonicalPublicKey, type SealedBox, seal } from './seal.ts';
 
 // The CA holder's side: every request is judged on what AWS says (signature, EC2 state and tags),
@@ -46,12 +45,18 @@ export interface HolderOptions {
   identityCerts?: IdentityCerts;
   /** How far a request's time may be from the holder's clock (default 5 minutes). */
   maxSkewMs?: number;
+  /**
+   * How long a new instance's key must be the only one offered before it is answered (default
+   * 5 s; keep it above twice the nodes' poll interval). 0 answers at once, without the check.
+   */
+  settleMs?: number;
   log?: Log;
 }
 
 export interface AnswerReport {
   instanceId: string;
-  outcome: 'sealed' | 'refused' | 'skipped';
+  /** deferred: the holder could not judge now (EC2 unreachable...); no reply, tried again next pass. */
+  outcome: 'sealed' | 'refused' | 'skipped' | 'deferred';
   kind?: 'server' | 'worker';
   reason?: string;
 }
@@ -59,9 +64,11 @@ export interface AnswerReport {
 export const CLUSTER_TAG = 'hashinode:cluster';
 export const ROLES_TAG = 'hashinode:roles';
 const SERVER_ROLES: readonly Role[] = ['consul-server', 'nomad-server'];
-const KEEP_NONCES = 32;
+export const DEFAULT_SETTLE_MS = 5_000;
 
 class Refuse extends Error {}
+
+class Defer extends Error {}
 
 /** Answers every request that has no answer for its nonce yet. Safe to call in a loop. */
 export async function answerRequests(opts: HolderOptions): Promise<AnswerReport[]> {
@@ -87,11 +94,18 @@ async function answerOne(opts: HolderOptions, fileId: string): Promise<AnswerRep
     const bundle = await buildBundle(opts, request, kind, ip);
     const box = seal(JSON.stringify(bundle), request.publicKey, { instanceId: request.instanceId, nonce: request.nonce });
     await opts.store.publish(sealedPath(fileId), `${JSON.stringify(box)}\n`, { mode: 0o644 });
-    await rememberAnswer(opts, request);
+    await recordAnswer(opts.store, macKey(opts), request.instanceId, request.nonce, kind);
     opts.log?.info({ instanceId: fileId, kind }, 'mailbox: sealed reply published');
     return { instanceId: fileId, outcome: 'sealed', kind };
   } catch (err) {
-    if (!(err instanceof Refuse) && !isHashinodeError(err, 'HN_E_IDENTITY_INVALID')) throw err;
+    if (err instanceof Defer) return { instanceId: fileId, outcome: 'deferred', reason: err.message };
+    if (!(err instanceof Refuse) && !isHashinodeError(err, 'HN_E_IDENTITY_INVALID') && !isHashinodeError(err, 'HN_E_SEALED_BOX')) {
+      // Not the requester's fault (EC2 throttled, a CA file unreadable): answer nothing, retry later,
+      // and keep serving the other requests.
+      const reason = err instanceof Error ? err.message : String(err);
+      opts.log?.warn({ instanceId: fileId, reason }, 'mailbox: request deferred');
+      return { instanceId: fileId, outcome: 'deferred', reason };
+    }
     const refusal: Refusal = { v: 1, instanceId: fileId, nonce, reason: err.message, time: new Date(opts.clock.now()).toISOString() };
     await opts.store.publish(refusedPath(fileId), `${JSON.stringify(refusal, null, 2)}\n`, { mode: 0o644 });
     opts.log?.warn({ instanceId: fileId, reason: err.message }, 'mailbox: request refused');
@@ -148,33 +162,20 @@ async function judge(opts: HolderOptions, req: MailboxRequest): Promise<{ kind: 
   return { kind, ...(ip ? { ip } : {}) };
 }
 
-/** First key wins: a second key for a known instance id is an impostor (or a node that lost its key). */
-async function pinKey(opts: HolderOptions, req: MailboxRequest): Promise<void> {
-  const key = canonicalPublicKey(req.publicKey);
-  const raw = await opts.store.fetch(keyRecordPath(req.instanceId));
-  const record = raw ? parse<KeyRecord>(raw) : null;
-  if (record) {
-    if (record.publicKey !== key) {
-      throw new Refuse(`another public key is registered for ${req.instanceId} since ${record.firstSeen}; the first key wins`);
-    }
-    if (record.answered.includes(req.nonce)) throw new Refuse(`nonce ${req.nonce} was already answered (replayed request)`);
-    return;
-  }
-  const fresh: KeyRecord = { v: 1, instanceId: req.instanceId, publicKey: key, firstSeen: new Date(opts.clock.now()).toISOString(), answered: [] };
-  await opts.store.publish(keyRecordPath(req.instanceId), `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o644 });
-}
-
-async function rememberAnswer(opts: HolderOptions, req: MailboxRequest): Promise<void> {
-  const raw = await opts.store.fetch(keyRecordPath(req.instanceId));
-  const record = raw ? parse<KeyRecord>(raw) : null;
-  if (!record) return;
-  record.answered = [...record.answered, req.nonce].slice(-KEEP_NONCES);
-  await opts.store.publish(keyRecordPath(req.instanceId), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o644 });
-}
-
 async function buildBundle(opts: HolderOptions, req: MailboxRequest, kind: 'server' | 'worker', ip?: string): Promise<Bundle> {
-  const m = opts.materials;
-  const now = new Date(opts.clock.now());
+  return bundleFor(opts.materials, { instanceId: req.instanceId, roles: req.roles, kind, now: new Date(opts.clock.now()), ...(ip ? { ip } : {}) });
+}
+
+/**
+ * The bundle a node with these roles gets: also what the first server installs for itself. The
+ * kind must come from roles EC2 vouched for (answerRequests) or from the holder's own spec.
+ */
+export async function bundleFor(
+  m: HolderMaterials,
+  req: { instanceId: string; roles: Role[]; kind?: 'server' | 'worker'; ip?: string; now: Date },
+): Promise<Bundle> {
+  const kind = req.kind ?? (req.roles.some((r) => SERVER_ROLES.includes(r)) ? 'server' : 'worker');
+  const { now, ip } = req;
   const base = { dc: m.datacenter, region: m.region, now, ...(ip ? { ips: [ip] } : {}) };
   const certs: Partial<Record<Service, ServiceCerts>> = {};
   const issue = async (service: Service, role: CertRequest['role']) => {
@@ -208,6 +209,28 @@ async function buildBundle(opts: HolderOptions, req: MailboxRequest, kind: 'serv
     bundle.caKeys = caKeys;
   }
   return bundle;
+}
+
+function macKey(opts: HolderOptions): Buffer {
+  const key = recordMacKey(opts.materials.cas);
+  if (!key) throw new HashinodeError('HN_E_PKI', 'the holder has no CA key: it cannot answer the mailbox');
+  return key;
+}
+
+/** First key wins, after a settle window in which no second key may appear (key-records.ts). */
+async function pinKey(opts: HolderOptions, req: MailboxRequest): Promise<void> {
+  const verdict = await judgeKey({
+    store: opts.store,
+    macKey: macKey(opts),
+    instanceId: req.instanceId,
+    publicKey: canonicalPublicKey(req.publicKey),
+    nonce: req.nonce,
+    nowMs: opts.clock.now(),
+    settleMs: opts.settleMs ?? DEFAULT_SETTLE_MS,
+  });
+  if (verdict.status === 'conflict') throw new Refuse(verdict.reason);
+  if (verdict.status === 'replayed') throw new Refuse(`nonce ${req.nonce} was already answered (replayed request)`);
+  if (verdict.status === 'settling') throw new Defer(`new key for ${req.instanceId}: waiting ${(opts.settleMs ?? DEFAULT_SETTLE_MS) / 1000} s for a competing key before answering`);
 }
 
 function parse<T>(raw: Buffer): T | null {

@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, webcrypto } from 'node:crypto';
+import { HashinodeError } from '../core/errors.ts';
 
 type CryptoKey = webcrypto.CryptoKey;
-import { HashinodeError } from '../core/errors.ts';
 
 // ECDSA P-256 keys, as `consul tls` makes them. WebCrypto signs certificates, but operators (and
 // `consul tls cert create`) expect the SEC1 `EC PRIVATE KEY` PEM, so keys cross that boundary here.

@@ -32,13 +32,19 @@ export interface Refusal {
   time: string;
 }
 
-/** First public key seen for an instance id, and the nonces answered for it. */
+/** First public key seen for an instance id, and the nonces answered for it (MAC'd by the holder). */
 export interface KeyRecord {
   v: 1;
   instanceId: string;
   publicKey: string;
   firstSeen: string;
+  /** pending: seen, inside the settle window; pinned: answerable; conflict: two keys were offered. */
+  status: 'pending' | 'pinned' | 'conflict';
+  /** The bundle kind the holder verified and answered with. */
+  kind?: 'server' | 'worker';
   answered: string[];
+  /** HMAC-SHA256 under a key only CA holders can derive (see key-records.ts). */
+  mac: string;
 }
 
 export const MAILBOX_DIRS = { requests: 'requests', replies: 'replies', keys: 'keys' } as const;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../core/clock.ts';
+import type { Log } from '../core/log.ts';
 import { HashinodeError } from '../core/errors.ts';
 import type { Paths } from '../core/paths.ts';
 import { STATE } from '../node/materials.ts';
@@ -16,6 +17,7 @@ import { writeFileIfChanged } from './write.ts';
 
 export * from './mailbox-types.ts';
 export { answerRequests, type AnswerReport, type HolderMaterials, type HolderOptions } from './holder.ts';
+export { recordMacKey, verifiedKeys } from './key-records.ts';
 
 /**
  * This node's mailbox key, created once and kept (0600): the holder pins the first key it sees for
@@ -51,6 +53,7 @@ export interface RequestMaterialsOptions {
   signal?: AbortSignal;
   /** Fixed nonce (tests); default 16 random bytes. */
   nonce?: string;
+  log?: Log;
 }
 
 export function buildRequest(opts: Pick<RequestMaterialsOptions, 'instanceId' | 'roles' | 'identity' | 'keyPair' | 'clock' | 'nonce'>): MailboxRequest {
@@ -70,11 +73,20 @@ export function buildRequest(opts: Pick<RequestMaterialsOptions, 'instanceId' | 
 export async function requestMaterials(opts: RequestMaterialsOptions): Promise<Bundle> {
   if (!isInstanceId(opts.instanceId)) throw new HashinodeError('HN_E_PKI', `'${opts.instanceId}' is not an EC2 instance id`);
   const request = buildRequest(opts);
-  await opts.store.publish(requestPath(opts.instanceId), `${JSON.stringify(request, null, 2)}\n`, { mode: 0o644 });
+  const text = `${JSON.stringify(request, null, 2)}\n`;
+  await opts.store.publish(requestPath(opts.instanceId), text, { mode: 0o644 });
   const deadline = opts.clock.monotonic() + (opts.timeoutMs ?? 600_000);
   for (;;) {
     const answer = await readReply(opts.store, opts.instanceId, request.nonce, opts.keyPair);
     if (answer) return answer;
+    // Anyone can write the shared disk: if our request was replaced (an impostor offering its own
+    // key with our public identity document), put it back, so the holder sees two keys and answers
+    // neither rather than the impostor's.
+    const current = await opts.store.fetch(requestPath(opts.instanceId));
+    if (!current || current.toString('utf8') !== text) {
+      opts.log?.warn({ instanceId: opts.instanceId }, 'mailbox: our request was replaced or removed on the shared store; publishing it again');
+      await opts.store.publish(requestPath(opts.instanceId), text, { mode: 0o644 });
+    }
     if (opts.clock.monotonic() >= deadline) {
       throw new HashinodeError('HN_E_MAILBOX_TIMEOUT', `no reply to ${requestPath(opts.instanceId)} within ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s`, {
         details: { instanceId: opts.instanceId },

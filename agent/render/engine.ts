@@ -34,7 +34,7 @@ const FILTERS: Record<TemplateContext, { default: string; filters: Record<string
 type Node =
   | { kind: 'text'; text: string }
   | { kind: 'print'; path: string; filter: string | undefined; line: number }
-  | { kind: 'if'; path: string; then: Node[]; else: Node[]; line: number }
+  | { kind: 'if'; path: string; whenTrue: Node[]; whenFalse: Node[]; line: number }
   | { kind: 'each'; path: string; body: Node[]; line: number };
 
 export interface Template {
@@ -135,7 +135,7 @@ export function compileTemplate(source: string, name: string, context: TemplateC
             if (second.closer === undefined) throw templateError(name, t.line, '{{#if}} is never closed with {{/if}}');
             elseNodes = second.nodes;
           }
-          nodes.push({ kind: 'if', path, then: first.nodes, else: elseNodes, line: t.line });
+          nodes.push({ kind: 'if', path, whenTrue: first.nodes, whenFalse: elseNodes, line: t.line });
         } else {
           const inner = parseUntil(['/each']);
           if (inner.closer === undefined) throw templateError(name, t.line, '{{#each}} is never closed with {{/each}}');
@@ -218,11 +218,11 @@ export function renderTemplate(template: Template, vars: Record<string, unknown>
         }
       } else if (node.kind === 'if') {
         const { value } = lookup(template, scope, node.path, node.line);
-        walk(truthy(value) ? node.then : node.else, scope);
+        walk(truthy(value) ? node.whenTrue : node.whenFalse, scope);
       } else {
         const { value, path } = lookup(template, scope, node.path, node.line);
         if (!Array.isArray(value)) throw templateError(template.name, node.line, `{{#each ${node.path}}} needs a list`);
-        value.forEach((item, index) => walk(node.body, { root: scope.root, item: { value: item, path: `${path}[${index}]` } }));
+        for (const [index, item] of value.entries()) walk(node.body, { root: scope.root, item: { value: item, path: `${path}[${index}]` } });
       }
     }
   };

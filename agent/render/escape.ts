@@ -93,7 +93,7 @@ export function isIpv6(value: string): boolean {
   const all = [...head, ...tail];
   let count = all.length;
   const last = all[all.length - 1];
-  if (last !== undefined && last.includes('.')) {
+  if (last?.includes('.')) {
     if (!isIpv4(last)) return false;
     count += 1; // an embedded IPv4 takes two groups
     all.pop();

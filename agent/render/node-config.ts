@@ -5,6 +5,7 @@ import { compileTemplate, renderTemplate } from './engine.ts';
 import { type FilePlan, type RenderService, SECRET_LABEL, SERVICE_DIRS, type SecretName, planFiles } from './plan.ts';
 import { validateWithServices } from './service-validate.ts';
 import { type TemplateDirs, loadTemplate } from './sources.ts';
+import { resolveOwner } from './owners.ts';
 import { validateHcl } from './validate.ts';
 import { sourceDescriber, templateVars } from './vars.ts';
 import { type WriterFs, ensureDir, writeFileAtomic } from './writer.ts';
@@ -129,11 +130,13 @@ export async function applyRendered(
   files: readonly RenderedFile[],
   deps: Pick<Deps, 'paths' | 'exec' | 'log'>,
   options: ApplyOptions = {},
-): Promise<{ changed: string[]; unchanged: string[]; notes: string[] }> {
+): Promise<{ changed: string[]; unchanged: string[]; changedServices: RenderService[]; notes: string[] }> {
   const notes = options.validate === false ? [] : await validateWithServices(files, deps, options.env ?? process.env);
   const root = deps.paths.root;
   const common = { root, fs: options.fs, applyOwnership: options.applyOwnership };
   const services = new Set(files.map((f) => f.service));
+  // Every owner must exist before the first write, so a missing user leaves nothing half-applied.
+  for (const file of files) await resolveOwner(root, file.owner, file.group, file.path);
   for (const service of services) {
     const dir = SERVICE_DIRS[service];
     if (dir) await ensureDir(deps.paths.host(dir.path), { ...common, mode: dir.mode, owner: dir.owner, group: dir.group });
@@ -145,5 +148,7 @@ export async function applyRendered(
     (result.changed ? changed : unchanged).push(file.path);
     deps.log.debug({ file: file.path, changed: result.changed }, result.changed ? 'wrote file' : 'file unchanged');
   }
-  return { changed, unchanged, notes };
+  // The services to restart or reload: only those whose files changed.
+  const changedServices = [...new Set(files.filter((f) => changed.includes(f.path)).map((f) => f.service))];
+  return { changed, unchanged, changedServices, notes };
 }

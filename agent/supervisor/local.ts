@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { HashinodeError } from '../core/errors.ts';
@@ -25,14 +25,45 @@ export interface LocalServiceManagerOptions {
   startGraceMs?: number;
 }
 
+const CONFIG_DIRS: Record<'consul' | 'nomad' | 'vault', string> = { consul: '/etc/consul.d', nomad: '/etc/nomad.d', vault: '/etc/vault.d' };
+
+/**
+ * Where the service reads its config. Under a root other than `/` (simulated nodes sharing one
+ * host), a copy of the config dir whose absolute host paths (/etc, /opt, /var, /run) point under
+ * the root, so each node's service finds its own certificates and data directory.
+ */
+export function localConfigDir(unit: 'consul' | 'nomad' | 'vault', paths: Paths): string {
+  return paths.root === '/' ? CONFIG_DIRS[unit] : path.join(paths.runDir, 'local-config', `${unit}.d`);
+}
+
+export function rootedConfigText(text: string, root: string): string {
+  if (root === '/') return text;
+  return text.replace(/"(\/(?:etc|opt|var|run)\/[^"]*)"/g, (_m, p: string) => JSON.stringify(path.join(root, p)));
+}
+
+async function prepareConfig(unit: 'consul' | 'nomad' | 'vault', paths: Paths): Promise<void> {
+  if (paths.root === '/') return;
+  const src = paths.host(CONFIG_DIRS[unit]);
+  const dst = localConfigDir(unit, paths);
+  await rm(dst, { recursive: true, force: true });
+  await mkdir(dst, { recursive: true });
+  const names = await readdir(src).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!/\.(hcl|json)$/.test(name)) continue;
+    const text = await readFile(path.join(src, name), 'utf8');
+    await writeFile(path.join(dst, name), rootedConfigText(text, paths.root), { mode: 0o600 });
+  }
+  for (const dir of ['/opt/consul', '/opt/nomad/data', '/opt/vault/data']) await mkdir(paths.host(dir), { recursive: true });
+}
+
 function commandFor(unit: Unit, binDir: string, paths: Paths): { file: string; args: string[] } | null {
   switch (unit) {
     case 'consul':
-      return { file: path.join(binDir, 'consul'), args: ['agent', `-config-dir=${paths.consulConfigDir}`] };
+      return { file: path.join(binDir, 'consul'), args: ['agent', `-config-dir=${localConfigDir('consul', paths)}`] };
     case 'nomad':
-      return { file: path.join(binDir, 'nomad'), args: ['agent', `-config=${paths.nomadConfigDir}`] };
+      return { file: path.join(binDir, 'nomad'), args: ['agent', `-config=${localConfigDir('nomad', paths)}`] };
     case 'vault':
-      return { file: path.join(binDir, 'vault'), args: ['server', `-config=${paths.vaultConfigDir}`] };
+      return { file: path.join(binDir, 'vault'), args: ['server', `-config=${localConfigDir('vault', paths)}`] };
     case 'dnsmasq':
       // All simulated nodes share one host's port 53: DNS is rendered but not served locally.
       return null;
@@ -96,6 +127,7 @@ export class LocalServiceManager implements ServiceManager {
       await writeDurable(this.pidFile(unit), 'not-run-locally\n', 0o644);
       return;
     }
+    await prepareConfig(unit as 'consul' | 'nomad' | 'vault', this.opts.paths);
     const log = this.logFile(unit);
     await mkdir(path.dirname(log), { recursive: true });
     const fh = await open(log, 'a');

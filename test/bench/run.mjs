@@ -13,15 +13,23 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const benchDir = path.join(repo, 'test/bench');
+// HASHINODE_BENCH_DIR: another directory of bench files (the runner's own tests use it).
+const benchDir = process.env.HASHINODE_BENCH_DIR ?? path.join(repo, 'test/bench');
 
 async function child(file, out, quick) {
-  const mod = await import(pathToFileURL(file).href);
-  if (typeof mod.default !== 'function') throw new Error(`${path.relative(repo, file)} does not default-export a Bench function`);
-  const log = (message) => process.stderr.write(`  [${path.basename(file)}] ${message}\n`);
-  const rows = await mod.default({ repo, quick, log });
-  if (!Array.isArray(rows)) throw new Error(`${path.relative(repo, file)} returned ${typeof rows}, not an array of rows`);
-  writeFileSync(out, JSON.stringify(rows));
+  try {
+    const mod = await import(pathToFileURL(file).href);
+    if (typeof mod.default !== 'function') throw new Error(`${path.relative(repo, file)} does not default-export a Bench function`);
+    const log = (message) => process.stderr.write(`  [${path.basename(file)}] ${message}\n`);
+    const rows = await mod.default({ repo, quick, log });
+    if (!Array.isArray(rows)) throw new Error(`${path.relative(repo, file)} returned ${typeof rows}, not an array of rows`);
+    writeFileSync(out, JSON.stringify({ rows }));
+  } catch (err) {
+    // The table shows the first line; the whole stack goes to stderr for whoever debugs it.
+    process.stderr.write(`${err?.stack ?? err}\n`);
+    writeFileSync(out, JSON.stringify({ error: `${err?.name ?? 'Error'}: ${err?.message ?? err}` }));
+    process.exitCode = 1;
+  }
 }
 
 function runBench(file, quick, timeoutMs) {
@@ -42,20 +50,16 @@ function runBench(file, quick, timeoutMs) {
       const seconds = (performance.now() - started) / 1000;
       let result;
       try {
-        if (code !== 0) throw new Error(signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : lastError(stderr) || `exit ${code}`);
-        result = { rows: JSON.parse(readFileSync(out, 'utf8')), seconds };
-      } catch (err) {
-        result = { error: err.message, seconds };
+        const report = JSON.parse(readFileSync(out, 'utf8'));
+        result = report.error ? { error: report.error, seconds } : { rows: report.rows, seconds };
+      } catch {
+        const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exit ${code ?? signal}: ${stderr.trim().split('\n').at(-1) ?? ''}`;
+        result = { error: why, seconds };
       }
       rmSync(work, { recursive: true, force: true });
       resolve(result);
     });
   });
-}
-
-function lastError(stderr) {
-  const lines = stderr.trim().split('\n');
-  return lines.find((l) => /^(\w*Error|HashinodeError)\b/.test(l.trim())) ?? lines.at(-1);
 }
 
 function fmt(value) {

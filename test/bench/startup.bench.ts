@@ -16,31 +16,40 @@ function hasProgram(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * Median wall time (ms) of each command over `runs` cold starts. The commands take turns, one run
+ * each per round, in an order that alternates between rounds, so a load spike on this shared
+ * machine hits all of them alike instead of skewing one block of runs.
+ */
 function coldStart(commands: string[][], runs: number, log: (m: string) => void): { medians: number[]; method: string } {
-  if (hasProgram('hyperfine')) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'hashinode-hyperfine-'));
-    try {
+  const useHyperfine = hasProgram('hyperfine');
+  if (!useHyperfine) log('hyperfine not installed: timing with spawnSync');
+  const dir = mkdtempSync(path.join(tmpdir(), 'hashinode-hyperfine-'));
+  const once = (command: string[]): number => {
+    if (useHyperfine) {
       const out = path.join(dir, 'result.json');
-      const shellWords = commands.map((c) => c.map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(' '));
-      execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', String(runs), '--export-json', out, ...shellWords], { stdio: 'ignore' });
-      const results = (JSON.parse(readFileSync(out, 'utf8')) as { results: { times: number[] }[] }).results;
-      return { medians: results.map((r) => median(r.times) * 1000), method: 'hyperfine' };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      const words = command.map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(' ');
+      execFileSync('hyperfine', ['-N', '--runs', '1', '--export-json', out, words], { stdio: 'ignore' });
+      return (JSON.parse(readFileSync(out, 'utf8')) as { results: { times: number[] }[] }).results[0]!.times[0]! * 1000;
     }
+    const [file, ...args] = command;
+    const t0 = performance.now();
+    const r = spawnSync(file!, args, { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`${command.join(' ')} exited ${r.status}`);
+    return performance.now() - t0;
+  };
+  try {
+    for (const c of commands) for (let i = 0; i < 3; i++) once(c); // warm the page cache
+    const times = commands.map(() => [] as number[]);
+    for (let round = 0; round < runs; round++) {
+      const order = commands.map((_, k) => k);
+      if (round % 2) order.reverse();
+      for (const k of order) times[k]!.push(once(commands[k]!));
+    }
+    return { medians: times.map(median), method: useHyperfine ? 'hyperfine -N, interleaved' : 'spawnSync, interleaved' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  log('hyperfine not installed: timing with spawnSync');
-  const times = commands.map(() => [] as number[]);
-  for (let i = 0; i < runs + 3; i++) {
-    commands.forEach(([file, ...args], k) => {
-      const t0 = performance.now();
-      const r = spawnSync(file!, args, { stdio: 'ignore' });
-      const dt = performance.now() - t0;
-      if (r.status !== 0) throw new Error(`${[file, ...args].join(' ')} exited ${r.status}`);
-      if (i >= 3) times[k]!.push(dt);
-    });
-  }
-  return { medians: times.map(median), method: 'spawnSync' };
 }
 
 /** Peak resident set size in MiB of one run of `command` (the kernel's ru_maxrss of the child). */
@@ -63,7 +72,8 @@ const bench: Bench = async ({ repo, quick, log }) => {
   const runs = quick ? 5 : 20;
   const nodeName = `node -e 0 (v${pins.version})`;
 
-  log(`cold start, ${runs} runs each`);
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  log(`cold start, ${runs} runs each (1-minute load average ${load})`);
   const { medians, method } = coldStart([[node, '-e', '0'], [exe, 'version'], [node, bundle, 'version']], runs, log);
   const [bare, sea, script] = medians as [number, number, number];
   const ratio = sea / bare;
@@ -78,6 +88,8 @@ const bench: Bench = async ({ repo, quick, log }) => {
       met: ratio <= 2.0,
     },
     { group: 'start-up', name: `node dist/hashinode.cjs version (median of ${runs})`, value: script, unit: 'ms', baseline: { name: nodeName, value: bare } },
+    // Context for the figures above: on a loaded machine every start-up time grows.
+    { group: 'start-up', name: '1-minute load average during the runs', value: Number(load), unit: '' },
   ];
 
   const rssRuns = quick ? 3 : 5;

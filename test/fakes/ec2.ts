@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { type Clock, systemClock } from '../../agent/core/clock.ts';
 import { describeInstances, describeTags, errorXml } from './ec2-actions.ts';
 import { type FakeInstance, QueryError } from './ec2-query.ts';
 
@@ -24,6 +25,12 @@ export interface FakeEc2Options {
   region?: string;
   /** When set, only these access key ids are accepted (e.g. the fake IMDS role credentials). */
   accessKeyIds?: string[];
+  /**
+   * EC2's request-rate throttling as a token bucket shared by all callers (AWS: 100 requests,
+   * refilled at 20/s, per account and region). A request finding the bucket empty gets
+   * RequestLimitExceeded. Time comes from `clock` (default the system clock).
+   */
+  rateLimit?: { capacity: number; refillPerSecond: number; clock?: Clock };
   host?: string;
   port?: number;
 }
@@ -80,6 +87,22 @@ export async function startFakeEc2(opts: FakeEc2Options = {}): Promise<FakeEc2> 
   let failures: { code: string; message: string; status: number; action?: string }[] = [];
   const cap = opts.maxPageSize ?? 1000;
   const fake = { instances: opts.instances ?? [] };
+  const bucket = opts.rateLimit && {
+    ...opts.rateLimit,
+    clock: opts.rateLimit.clock ?? systemClock,
+    tokens: opts.rateLimit.capacity,
+    at: (opts.rateLimit.clock ?? systemClock).monotonic(),
+  };
+  /** Takes one request from the bucket; false when it is empty. */
+  const admit = (): boolean => {
+    if (!bucket) return true;
+    const now = bucket.clock.monotonic();
+    bucket.tokens = Math.min(bucket.capacity, bucket.tokens + ((now - bucket.at) / 1000) * bucket.refillPerSecond);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  };
 
   const answer = (res: http.ServerResponse, status: number, xml: string) => {
     res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(xml) });
@@ -119,6 +142,7 @@ export async function startFakeEc2(opts: FakeEc2Options = {}): Promise<FakeEc2> 
         throttles = throttles.filter((t) => t.left > 0);
         throw new QueryError('RequestLimitExceeded', 'Request limit exceeded.', 503);
       }
+      if (!admit()) throw new QueryError('RequestLimitExceeded', 'Request limit exceeded.', 503);
       const failure = failures.find((f) => f.action === undefined || f.action === action);
       if (failure) {
         failures = failures.filter((f) => f !== failure);
@@ -172,7 +196,7 @@ export async function startFakeEc2(opts: FakeEc2Options = {}): Promise<FakeEc2> 
   };
 }
 
-// Standalone: node test/fakes/ec2.ts --port N [--state FILE] [--page-size N]
+// Standalone: node test/fakes/ec2.ts --port N [--state FILE] [--page-size N] [--rate-limit CAP/PER_SECOND]
 // Prints one JSON line {"url": ...} once listening.
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
   const { values } = parseArgs({
@@ -181,13 +205,17 @@ if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
       host: { type: 'string', default: '127.0.0.1' },
       state: { type: 'string' },
       'page-size': { type: 'string' },
+      // capacity/refill-per-second, e.g. 100/20 as AWS does per account and region
+      'rate-limit': { type: 'string' },
     },
   });
+  const [capacity, refill] = (values['rate-limit'] ?? '').split('/').map(Number);
   const fake = await startFakeEc2({
     port: Number(values.port),
     host: values.host,
     stateFile: values.state,
     maxPageSize: values['page-size'] ? Number(values['page-size']) : undefined,
+    rateLimit: capacity && refill ? { capacity, refillPerSecond: refill } : undefined,
   });
   process.stdout.write(`${JSON.stringify({ url: fake.url, port: fake.port })}\n`);
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void fake.close().then(() => process.exit(0)));

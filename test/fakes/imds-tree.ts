@@ -171,7 +171,8 @@ export function lookup(tree: Map<string, string>, path: string): string | undefi
     if (!key.startsWith(prefix) || key === path) continue;
     const rest = key.slice(prefix.length);
     const slash = rest.indexOf('/');
-    children.add(slash === -1 ? rest : `${rest.slice(0, slash)}/`);
+    const child = slash === -1 ? rest : `${rest.slice(0, slash)}/`;
+    children.add(!child.endsWith('/') && isDir(tree, `${prefix}${child}`) ? `${child}/` : child);
   }
   children.delete('');
   return [...children].join('\n');

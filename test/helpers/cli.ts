@@ -16,8 +16,16 @@ export async function runMain(args: string[], env: NodeJS.ProcessEnv = {}, signa
   let stdout = '';
   let stderr = '';
   const io: MainIO = {
-    stdout: { write: (t) => void (stdout += t) },
-    stderr: { write: (t) => void (stderr += t) },
+    stdout: {
+      write: (t) => {
+        stdout += t;
+      },
+    },
+    stderr: {
+      write: (t) => {
+        stderr += t;
+      },
+    },
     env: { HASHINODE_LOG_LEVEL: 'silent', ...env },
     signal,
   };

@@ -156,3 +156,22 @@ describe('fake EC2 with the real SDK client', () => {
     }
   });
 });
+
+describe('fake EC2 request-rate throttling', () => {
+  it('admits a burst up to the bucket, throttles the rest, and refills on its clock', async () => {
+    const { ManualClock } = await import('../../../agent/core/clock.ts');
+    const clock = new ManualClock();
+    ec2 = await startFakeEc2({ instances: [inst(1, 'running', {})], rateLimit: { capacity: 5, refillPerSecond: 2, clock } });
+    const { client, ec2: m } = await sdk(ec2, { maxAttempts: 1 });
+    const burst = await Promise.allSettled(Array.from({ length: 8 }, () => client.send(new m.DescribeInstancesCommand({}))));
+    expect(burst.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    expect(burst.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.name)).toEqual([
+      'RequestLimitExceeded',
+      'RequestLimitExceeded',
+      'RequestLimitExceeded',
+    ]);
+    await clock.advance(1000);
+    const after = await Promise.allSettled(Array.from({ length: 3 }, () => client.send(new m.DescribeInstancesCommand({}))));
+    expect(after.map((r) => r.status).sort()).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+  });
+});

@@ -101,7 +101,7 @@ describe('mailbox exchange over the shared store', () => {
     const reports: unknown[] = [];
     const holder = (async () => {
       while (!stop) {
-        reports.push(...(await answerRequests({ store, materials: m, directory, cluster: 'demo', clock: systemClock, identityCerts: { 'us-east-1': serverImds.signingCertificatePem } })));
+        reports.push(...(await answerRequests({ store, materials: m, directory, cluster: 'demo', clock: systemClock, identityCerts: { 'us-east-1': serverImds.signingCertificatePem }, settleMs: 300 })));
         await systemClock.sleep(20);
       }
     })();
@@ -200,7 +200,7 @@ describe('mailbox exchange over the shared store', () => {
     const { buildRequest, requestPath } = await import('../../../agent/pki/mailbox.ts');
     const req = buildRequest({ instanceId: WORKER.instanceId, roles: WORKER.roles, identity: await identityFrom(imds), keyPair, clock: systemClock });
     await store.publish(requestPath(WORKER.instanceId), JSON.stringify(req), { mode: 0o644 });
-    const [report] = await answerRequests({ store, materials: m, directory, cluster: 'demo', clock: systemClock, identityCerts: { 'us-east-1': imds.signingCertificatePem } });
+    const [report] = await answerRequests({ store, materials: m, directory, cluster: 'demo', clock: systemClock, identityCerts: { 'us-east-1': imds.signingCertificatePem }, settleMs: 0 });
     expect(report).toMatchObject({ outcome: 'refused', reason: `instance ${WORKER.instanceId} is terminated, not running` });
   });
 });

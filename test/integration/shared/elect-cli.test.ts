@@ -11,6 +11,8 @@ import { Worker } from './procs.ts';
 const ENV = { HASHINODE_LOG_LEVEL: 'silent' };
 const elect = (shared: string, id: string, ...more: string[]) =>
   runCli(['elect', '--shared-dir', shared, '--cluster', 'c1', '--instance-id', id, '--lease', '600ms', ...more], { env: ENV, timeoutMs: 30_000 });
+// A live holder's lease is long enough that a loaded machine cannot starve it into looking dead.
+const LIVE_LEASE = '2000';
 
 describe('hashinode elect (real processes)', () => {
   it('--once --json: the first is leader (exit 0); with the holder gone, the next takes over term 2', async () => {
@@ -28,9 +30,10 @@ describe('hashinode elect (real processes)', () => {
 
   it('--once against a live holder follows and exits 3', async () => {
     const shared = await tempDir();
-    const holder = new Worker(['hold', path.join(shared, 'hashinode', 'c1'), 'i-live', '600']);
+    const holder = new Worker(['hold', path.join(shared, 'hashinode', 'c1'), 'i-live', LIVE_LEASE]);
     try {
       await holder.waitFor((l) => l.leader === true, 30_000, 'holder leading');
+      // --lease 600ms, yet it judges the holder by the holder's own 2 s lease (the longer one)
       const r = await elect(shared, 'i-2', '--once', '--json');
       expect(r.code).toBe(3);
       expect(JSON.parse(r.stdout)).toEqual({ leader: false, holder: 'i-live', term: 1 });
@@ -45,7 +48,7 @@ describe('hashinode elect (real processes)', () => {
 
   it('without --once: holds, prints a line at each change, and releases on SIGTERM', async () => {
     const shared = await tempDir();
-    const args = (id: string) => [MAIN_TS, 'elect', '--shared-dir', shared, '--cluster', 'c1', '--instance-id', id, '--lease', '600ms', '--json'];
+    const args = (id: string) => [MAIN_TS, 'elect', '--shared-dir', shared, '--cluster', 'c1', '--instance-id', id, '--lease', '1s', '--json'];
     const a = spawn(process.execPath, args('i-a'), { env: { ...process.env, ...ENV } });
     const aLines: string[] = [];
     createInterface({ input: a.stdout }).on('line', (l) => aLines.push(l));

@@ -4,9 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/tmp.ts';
 import { until, Worker } from './procs.ts';
 
-// Real processes on a real directory. Leases are short (1 s) so the tests are quick, and every
+// Real processes on a real directory. Leases are short (1.5 s) so the tests are quick, and every
 // assertion is about the protocol's outcome (who leads, which term), never about how fast.
-const LEASE = '1000';
+const LEASE = '1500';
+const HEARTBEAT_MS = 500;
 const workers: Worker[] = [];
 const start = (dir: string, id: string) => {
   const w = new Worker(['hold', dir, id, LEASE]);
@@ -14,6 +15,16 @@ const start = (dir: string, id: string) => {
   return w;
 };
 const leaseFile = (dir: string) => path.join(dir, 'election', 'first-server');
+
+/** Resolves right after the lease file's bytes change (a heartbeat was just written). */
+async function nextWrite(dir: string): Promise<void> {
+  const first = await readFile(leaseFile(dir), 'utf8');
+  const end = Date.now() + 30_000;
+  while ((await readFile(leaseFile(dir), 'utf8')) === first) {
+    if (Date.now() > end) throw new Error('no heartbeat written within 30 s');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
 
 afterEach(async () => {
   for (const w of workers.splice(0)) {
@@ -48,16 +59,22 @@ describe('failover between real processes', () => {
     await a.waitFor((l) => l.leader === true, 30_000, 'a leading');
     const b = start(dir, 'i-b');
     await b.waitFor((l) => l.holder === 'i-a', 30_000, 'b following a');
+    // Stop a just after a heartbeat landed, i.e. while it sleeps: a stop in the middle of a rename
+    // would let that one rename complete on SIGCONT (harmless, see lease.ts, but not this test's point).
+    await nextWrite(dir);
     a.kill('SIGSTOP');
     await b.waitFor((l) => l.leader === true, 30_000, 'b taking over');
     expect(b.last).toMatchObject({ leader: true, holder: 'i-b', term: 2 });
     // Freeze the new holder too, so any write to the lease from now on could only come from a.
+    await nextWrite(dir);
     b.kill('SIGSTOP');
     const before = await readFile(leaseFile(dir), 'utf8');
     a.kill('SIGCONT');
     await a.waitFor((l) => l.leader === false, 30_000, 'a stepping down');
     expect(a.last).toMatchObject({ leader: false, term: 2 });
-    await new Promise((r) => setTimeout(r, 700)); // two of a's heartbeat intervals
+    // More than one of a's heartbeat intervals, less than the lease a would wait before taking over
+    // from the frozen b.
+    await new Promise((r) => setTimeout(r, 1.2 * HEARTBEAT_MS));
     expect(await readFile(leaseFile(dir), 'utf8')).toBe(before);
     b.kill('SIGCONT');
   }, 60_000);

@@ -1,7 +1,7 @@
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMain } from '../../helpers/cli.ts';
+import { runCli, runMain } from '../../helpers/cli.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 
 async function modes(dir: string): Promise<Record<string, string>> {
@@ -65,6 +65,14 @@ describe('hashinode pki', () => {
     const json = JSON.parse((await runMain(['pki', 'inspect', file, '--json'])).stdout);
     expect(json).toMatchObject({ subject: 'CN=server.east.consul', ipAddresses: ['127.0.0.1'], keyType: 'ECDSA P-256', isCa: false, extKeyUsage: ['serverAuth', 'clientAuth'] });
     expect(Date.parse(json.notAfter) - Date.parse(json.notBefore)).toBe(365 * 86_400_000);
+  });
+
+  it('works as a real process: ca create, then cert create against it', async () => {
+    const dir = await tempDir();
+    expect(await runCli(['pki', 'ca', 'create', '--service', 'vault', '--out', dir], { timeoutMs: 30_000 })).toMatchObject({ code: 0 });
+    const r = await runCli(['pki', 'cert', 'create', '--ca', dir, '--service', 'vault', '--role', 'server', '--ip', '10.0.0.7', '--out', dir, '--json'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ commonName: 'vault.service.consul', ipAddresses: ['127.0.0.1', '10.0.0.7'] });
   });
 
   it('keygen prints one gossip key', async () => {

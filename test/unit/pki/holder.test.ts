@@ -14,8 +14,8 @@ async function setup() {
     { instanceId: 'i-0ccccccccccccccc3', state: 'terminated', tags: { 'hashinode:cluster': 'demo', 'hashinode:roles': 'nomad-client' } },
     { instanceId: 'i-0ddddddddddddddd4', state: 'running', tags: { 'hashinode:cluster': 'other', 'hashinode:roles': 'nomad-client' } },
   ]);
-  const holder = async () =>
-    answerRequests({ store, materials: await holderMaterials(), directory: dir, cluster: 'demo', clock: c, identityCerts: testIdentityCerts() });
+  const holder = async (settleMs = 0) =>
+    answerRequests({ store, materials: await holderMaterials(), directory: dir, cluster: 'demo', clock: c, identityCerts: testIdentityCerts(), settleMs });
   const submit = async (id: string, roles: Role[], opts: { keyPair?: MailboxKeyPair; patch?: Partial<MailboxRequest>; identityOf?: string } = {}) => {
     const keyPair = opts.keyPair ?? generateMailboxKeyPair();
     const request = { ...buildRequest({ instanceId: id, roles, identity: identityFor(opts.identityOf ?? id), keyPair, clock: c }), ...opts.patch };
@@ -43,6 +43,7 @@ describe('answerRequests: refusals carry a clear reason', () => {
     { name: 'an instance EC2 does not know', id: 'i-0eeeeeeeeeeeeeee5', roles: ['nomad-client'], reason: /EC2 does not know instance i-0eeeeeeeeeeeeeee5/ },
     { name: 'a stale request', id: WORKER_ID, roles: ['nomad-client'], patch: () => ({ time: '2026-06-01T11:50:00.000Z' }), reason: /more than 300 s from the holder's clock/ },
     { name: 'a request naming another instance than its file', id: WORKER_ID, roles: ['nomad-client'], patch: () => ({ instanceId: SERVER_ID }), reason: /names another instance/ },
+    { name: 'a public key that is not X25519', id: WORKER_ID, roles: ['nomad-client'], patch: () => ({ publicKey: Buffer.alloc(16).toString('base64') }), reason: /not an X25519 public key/ },
     { name: 'an unknown role', id: WORKER_ID, roles: ['nomad-client'], patch: () => ({ roles: ['root'] as unknown as Role[] }), reason: /roles must be a list of/ },
   ];
   it.each(cases)('refuses $name', async ({ id, roles, patch, identityOf, reason }) => {
@@ -75,6 +76,71 @@ describe('answerRequests: refusals carry a clear reason', () => {
     await store.publish(requestPath(WORKER_ID), JSON.stringify(first.request), { mode: 0o644 }); // the old one, replayed
     const [report] = await holder();
     expect(report).toMatchObject({ outcome: 'refused', reason: expect.stringMatching(/already answered/) });
+  });
+});
+
+describe('answerRequests: the settle window against a racing impostor', () => {
+  it('answers a new key only after it was the only key offered for the settle window', async () => {
+    const { holder, submit, c } = await setup();
+    await submit(WORKER_ID, ['nomad-client']);
+    expect(await holder(5_000)).toEqual([{ instanceId: WORKER_ID, outcome: 'deferred', reason: expect.stringMatching(/waiting 5 s for a competing key/) }]);
+    await c.advance(4_000);
+    expect((await holder(5_000))[0]?.outcome).toBe('deferred');
+    await c.advance(1_000);
+    expect(await holder(5_000)).toEqual([{ instanceId: WORKER_ID, outcome: 'sealed', kind: 'worker' }]);
+  });
+
+  it('two keys for one instance inside the window: neither is answered, until an operator steps in', async () => {
+    const { holder, submit, c, store } = await setup();
+    const real = await submit(SERVER_ID, ['consul-server']);
+    await holder(5_000);
+    await c.advance(1_000);
+    await submit(SERVER_ID, ['consul-server']); // an impostor replays the server's identity with its own key
+    const [report] = await holder(5_000);
+    expect(report).toMatchObject({ outcome: 'refused', reason: expect.stringMatching(/two different public keys were offered for i-0aaaaaaaaaaaaaaa1 within the settle window/) });
+    await submit(SERVER_ID, ['consul-server'], { keyPair: real.keyPair }); // the real node puts its request back
+    await c.advance(10_000);
+    expect((await holder(5_000))[0]).toMatchObject({ outcome: 'refused', reason: expect.stringMatching(/until an operator removes keys\/i-0aaaaaaaaaaaaaaa1\.json/) });
+    expect(await store.fetch(`replies/${SERVER_ID}.sealed`)).toBeNull();
+  });
+
+  it('a key record forged on the shared disk is ignored (its MAC does not verify)', async () => {
+    const { holder, submit, store } = await setup();
+    const impostor = generateMailboxKeyPair();
+    const forged = { v: 1, instanceId: SERVER_ID, publicKey: impostor.publicKey, firstSeen: '2026-01-01T00:00:00.000Z', status: 'pinned', answered: [], mac: Buffer.alloc(32).toString('base64') };
+    await store.publish(`keys/${SERVER_ID}.json`, JSON.stringify(forged), { mode: 0o644 });
+    const real = await submit(SERVER_ID, ['consul-server']);
+    expect((await holder())[0]).toMatchObject({ outcome: 'sealed', kind: 'server' });
+    expect(await readReply(store, SERVER_ID, real.request.nonce, real.keyPair)).toMatchObject({ kind: 'server' });
+    await submit(SERVER_ID, ['consul-server'], { keyPair: impostor });
+    expect((await holder())[0]).toMatchObject({ outcome: 'refused', reason: expect.stringMatching(/the first key wins/) });
+  });
+});
+
+describe('answerRequests: holder-side failures', () => {
+  it('defers (no reply) when EC2 cannot be asked, and keeps answering the other requests', async () => {
+    const store = new DirMailboxStore(await tempDir());
+    const c = clock();
+    const working = directory();
+    const flaky = {
+      async describe(id: string) {
+        if (id === SERVER_ID) throw Object.assign(new Error('DescribeInstances throttled'), { code: 'HN_E_AWS_API' });
+        return working.describe(id);
+      },
+    };
+    for (const [id, roles] of [
+      [SERVER_ID, ['consul-server']],
+      [WORKER_ID, ['nomad-client']],
+    ] as [string, Role[]][]) {
+      const req = buildRequest({ instanceId: id, roles, identity: identityFor(id), keyPair: generateMailboxKeyPair(), clock: c });
+      await store.publish(requestPath(id), JSON.stringify(req), { mode: 0o644 });
+    }
+    const reports = await answerRequests({ store, materials: await holderMaterials(), directory: flaky, cluster: 'demo', clock: c, identityCerts: testIdentityCerts(), settleMs: 0 });
+    expect(reports).toEqual([
+      { instanceId: SERVER_ID, outcome: 'deferred', reason: 'DescribeInstances throttled' },
+      { instanceId: WORKER_ID, outcome: 'sealed', kind: 'worker' },
+    ]);
+    expect(await store.list('replies')).toEqual([`${WORKER_ID}.sealed`]);
   });
 });
 
@@ -121,5 +187,21 @@ describe('answerRequests: bundles', () => {
     const { request } = await submit(WORKER_ID, ['nomad-client']);
     await holder();
     await expect(readReply(store, WORKER_ID, request.nonce, generateMailboxKeyPair())).rejects.toMatchObject({ code: 'HN_E_SEALED_BOX' });
+  });
+});
+
+describe('verifiedKeys', () => {
+  it('lists the keys the holder pinned, with the kind it answered, and not forged records', async () => {
+    const { holder, submit, store } = await setup();
+    const server = await submit(SERVER_ID, ['consul-server', 'nomad-server']);
+    const worker = await submit(WORKER_ID, ['nomad-client']);
+    await holder();
+    await store.publish('keys/i-0fffffffffffffff9.json', JSON.stringify({ v: 1, instanceId: 'i-0fffffffffffffff9', publicKey: 'x', status: 'pinned', answered: [], kind: 'server', mac: 'AAAA' }), { mode: 0o644 });
+    const { recordMacKey, verifiedKeys } = await import('../../../agent/pki/mailbox.ts');
+    const keys = await verifiedKeys(store, recordMacKey((await holderMaterials()).cas)!);
+    expect(keys).toEqual([
+      { instanceId: SERVER_ID, publicKey: server.keyPair.publicKey, kind: 'server' },
+      { instanceId: WORKER_ID, publicKey: worker.keyPair.publicKey, kind: 'worker' },
+    ]);
   });
 });

@@ -35,6 +35,17 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff(before, after, opts)).toBe(gnuDiff(dir, before, after));
   });
 
+  it('large inputs past the table bound still give a correct diff', async () => {
+    const dir = await tempDir();
+    const before = Array.from({ length: 2500 }, (_, i) => `a${i}`).join('\n') + '\n';
+    const after = Array.from({ length: 2500 }, (_, i) => (i % 2 ? `a${i}` : `b${i}`)).join('\n') + '\n';
+    const diff = unifiedDiff(before, after, opts);
+    writeFileSync(path.join(dir, 'f'), before);
+    writeFileSync(path.join(dir, 'p.diff'), diff);
+    execFileSync('patch', ['--quiet', '-p0', '-i', 'p.diff', 'f'], { cwd: dir });
+    expect(readFileSync(path.join(dir, 'f'), 'utf8')).toBe(after);
+  });
+
   it('patch(1) turns the old text into the new one (property)', async () => {
     const dir = await tempDir();
     const line = fc.constantFrom('a', 'b', 'c', 'd', '', 'x = 1', '}');

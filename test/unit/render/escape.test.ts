@@ -16,6 +16,7 @@ describe('hclString', () => {
     ['back\\slash', '"back\\\\slash"'],
     ['line\nbreak', '"line\\nbreak"'],
     ['cr\rtab\t', '"cr\\rtab\\t"'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal HCL interpolation sequence is the input under test
     ['${var.x}', '"\\u0024{var.x}"'],
     ['%{ if true }', '"\\u0025{ if true }"'],
     ['$$ and % alone', '"$$ and % alone"'],
@@ -27,9 +28,12 @@ describe('hclString', () => {
   it.each([
     'x"\nmalicious = true\ny = "',
     '"} \n server = true #',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal HCL interpolation sequence is the input under test
     '${file("/etc/shadow")}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal HCL interpolation sequence is the input under test
     '%{ for x in y }${x}%{ endfor }',
     'a\\"b',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal HCL interpolation sequence is the input under test
     '\\${x}',
     '$${x}',
     'é 😀 \u2028',
@@ -51,6 +55,12 @@ describe('hclString', () => {
     );
   });
 
+  it('writes Unicode in NFC, the form HCL 2 reads, so HCL 1 and HCL 2 agree', () => {
+    const decomposed = 'e\u0301';
+    expect(hclString(decomposed)).toBe('"\u00e9"');
+    expect(readBack(hclString(decomposed))).toBe('\u00e9');
+  });
+
   it('refuses lone surrogates, which UTF-8 cannot carry', () => {
     expect(() => hclString('a\uD800b')).toThrow(UnsafeValueError);
   });
@@ -65,8 +75,10 @@ describe('hclScalar, hclList, hclMap', () => {
   });
 
   it('lists and maps read back with the same values', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal HCL interpolation sequence is the input under test
     const list = ['provider=aws tag_key=k tag_value=v', 'a"b', '${x}'];
     expect(readBack(hclList(list))).toEqual(list);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal HCL interpolation sequence is the input under test
     const map = { team: 'x"y', 'rack.zone': '${z}', 'key with space': 'v\n' };
     expect(readBack(hclMap(map))).toEqual(map);
     expect(hclMap({})).toBe('{}');

@@ -17,6 +17,12 @@ const EXPECTED: Record<Kind, string[]> = {
 };
 
 describe.each(Object.keys(EXPECTED) as Kind[])('%s node', (kind) => {
+  it('its facts file (used by the CLI tests) is the JSON of the same facts', async () => {
+    const file = path.join(REPO, 'test/fixtures/render/facts', `${kind}.json`);
+    if (process.env.UPDATE_GOLDENS === '1') await writeFile(file, `${JSON.stringify(nodeFacts(kind), null, 2)}\n`);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(nodeFacts(kind));
+  });
+
   it('renders exactly its files, each equal to its golden', async () => {
     const files = await renderFor(nodeFacts(kind), { consulGossipKey: CONSUL_KEY, nomadGossipKey: NOMAD_KEY });
     expect(files.map((f) => f.path)).toEqual(EXPECTED[kind]);

@@ -12,6 +12,7 @@ const secrets = { consulGossipKey: CONSUL_KEY, nomadGossipKey: NOMAD_KEY };
 
 const HOSTILE = [
   'x"\nserver = true\nbootstrap_expect = 1\n#',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal HCL interpolation sequence is the input under test
   '${file("/etc/shadow")}',
   '%{ if true }evil%{ endif }',
   'back\\slash\\"quote',

@@ -18,8 +18,10 @@ export function fileOf(files: RenderResult, hostPath: string): string {
 }
 
 /** hcl2-parser's view of a rendered file (blocks become lists of objects). */
+// biome-ignore lint/suspicious/noExplicitAny: hcl2-parser output is untyped JSON, read by tests field by field
 export function hclObject(text: string): Record<string, any> {
   const [value, error] = hcl2.parseToObject(text);
   if (error) throw new Error(`hcl2-parser rejects:\n${text}`);
+  // biome-ignore lint/suspicious/noExplicitAny: hcl2-parser output is untyped JSON, read by tests field by field
   return value as Record<string, any>;
 }

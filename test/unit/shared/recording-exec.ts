@@ -8,10 +8,12 @@ import type { Exec, ExecResult } from '../../../agent/core/exec.ts';
  */
 export class RecordingExec implements Exec {
   readonly calls: { file: string; args: string[] }[] = [];
-  constructor(
-    readonly root: string,
-    readonly fail: (file: string, args: string[]) => ExecResult | null = () => null,
-  ) {}
+  readonly root: string;
+  readonly fail: (file: string, args: string[]) => ExecResult | null;
+  constructor(root: string, fail: (file: string, args: string[]) => ExecResult | null = () => null) {
+    this.root = root;
+    this.fail = fail;
+  }
 
   async run(file: string, args: readonly string[]): Promise<ExecResult> {
     const a = [...args];

@@ -20,7 +20,7 @@ async function setup(scripts: Record<string, string>) {
     await writeFile(path.join(bin, name), `#!/bin/sh\n${body}\n`);
     await chmod(path.join(bin, name), 0o755);
   }
-  const sm = new LocalServiceManager({ paths: new Paths(root), clock: systemClock, binDir: bin, env: { SIM_MARK: 'yes' }, stopTimeoutMs: 1500, startGraceMs: 200 });
+  const sm = new LocalServiceManager({ paths: new Paths(root), clock: systemClock, binDir: bin, env: { SIM_MARK: 'yes' }, stopTimeoutMs: 1500, startGraceMs: 600 });
   started.push(sm);
   return { root, sm };
 }
@@ -39,7 +39,7 @@ describe('local service manager', () => {
     await sm.stop('consul');
     expect(await sm.isActive('consul')).toBe(false);
     const log = await readFile(sm.logFile('consul'), 'utf8');
-    expect(log).toContain(`args: agent -config-dir=${root}/etc/consul.d`);
+    expect(log).toContain(`args: agent -config-dir=${root}/run/hashinode/local-config/consul.d`);
     expect(log).toContain(`root: ${root} mark: yes`);
   });
 
@@ -104,5 +104,26 @@ describe('local service manager', () => {
     const { root, sm } = await setup({});
     expect(await sm.setDropIn('consul', '50-x.conf', '[Service]\nType=exec\n')).toEqual({ changed: true });
     expect(await readFile(path.join(root, 'run/systemd/system/consul.service.d/50-x.conf'), 'utf8')).toBe('[Service]\nType=exec\n');
+  });
+});
+
+describe('config under a root', () => {
+  it.each([
+    ['data_dir = "/opt/consul"', 'data_dir = "/r/opt/consul"'],
+    ['ca_file = "/etc/consul.d/tls/ca.pem"', 'ca_file = "/r/etc/consul.d/tls/ca.pem"'],
+    ['retry_join = ["provider=aws tag_key=k"]', 'retry_join = ["provider=aws tag_key=k"]'],
+    ['path = "vault/"', 'path = "vault/"'],
+  ])('%s -> %s', async (input, output) => {
+    const { rootedConfigText } = await import('../../../agent/supervisor/local.ts');
+    expect(rootedConfigText(input, '/r')).toBe(output);
+    expect(rootedConfigText(input, '/')).toBe(input);
+  });
+
+  it('the service reads a copy of its config dir with paths under the root', async () => {
+    const { root, sm } = await setup({ consul: LOOP });
+    await mkdir(path.join(root, 'etc/consul.d'), { recursive: true });
+    await writeFile(path.join(root, 'etc/consul.d/consul.hcl'), 'data_dir = "/opt/consul"\n');
+    await sm.start('consul');
+    expect(await readFile(path.join(root, 'run/hashinode/local-config/consul.d/consul.hcl'), 'utf8')).toBe(`data_dir = "${root}/opt/consul"\n`);
   });
 });

@@ -50,10 +50,9 @@ export function durationMs(text: string, key: string): number {
   const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
   const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
-  let m: RegExpExecArray | null;
   let consumed = 0;
   re.lastIndex = 0;
-  while ((m = re.exec(text))) {
+  for (let m = re.exec(text); m; m = re.exec(text)) {
     total += Number(m[1]) * unit[m[2]!]!;
     consumed = re.lastIndex;
   }

@@ -134,21 +134,29 @@ export async function runConsulAgent(cfg: ConsulConfig, env: NodeJS.ProcessEnv, 
     },
     leave: () => void shutdown(true, 0),
   });
-  for (const host of cfg.clientAddrs) {
-    if (cfg.ports.http > 0) servers.push({ server: httpServer(handler), host, port: cfg.ports.http, label: 'HTTP' });
-    if (cfg.ports.https > 0 && cfg.tlsHttps.certFile && cfg.tlsHttps.keyFile) {
-      servers.push({
+  if (cfg.ports.https > 0 && !(cfg.tlsHttps.certFile && cfg.tlsHttps.keyFile)) {
+    log.line('WARN', 'agent', 'HTTPS port set without cert_file/key_file (auto_encrypt certificate): the stand-in serves no HTTPS here');
+  }
+  try {
+    for (const host of cfg.clientAddrs) {
+      if (cfg.ports.http > 0) servers.push({ server: httpServer(handler), host, port: cfg.ports.http, label: 'HTTP' });
+      if (cfg.ports.https > 0 && cfg.tlsHttps.certFile && cfg.tlsHttps.keyFile) {
+        servers.push({
         server: httpsServer(handler, {
           caFile: cfg.tlsHttps.caFile,
           certFile: cfg.tlsHttps.certFile,
           keyFile: cfg.tlsHttps.keyFile,
           requireClientCert: cfg.tlsHttps.verifyIncoming,
         }),
-        host,
-        port: cfg.ports.https,
-        label: 'HTTPS',
-      });
+          host,
+          port: cfg.ports.https,
+          label: 'HTTPS',
+        });
+      }
     }
+  } catch (err) {
+    log.banner(`==> Error starting agent: Failed to load cert/key pair: ${(err as Error).message}`);
+    return 1;
   }
   try {
     await bindAll(servers, log);

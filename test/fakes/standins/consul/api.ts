@@ -256,7 +256,10 @@ export function consulApi(ctx: ConsulContext): Handler {
     const known = readMembers(ctx.stateDir, 'consul');
     const inPool = new Set(r.view.pool.map((m) => m.name));
     const me = r.view.pool.find((m) => m.name === cfg.nodeName);
-    const failed = known.filter((m) => !inPool.has(m.name) && me?.joined.includes(m.name) && m.dc === cfg.datacenter);
+    // Members that were in our pool and are now gone: listed as left (3) or failed (4) like serf does.
+    const failed = known.filter(
+      (m) => !inPool.has(m.name) && m.dc === cfg.datacenter && (me?.joined.includes(m.name) || m.joined.some((n) => inPool.has(n))),
+    );
     let filtered = false;
     const visible = (name: string) => {
       const ok = r.authz.allows('node', name, 'read');

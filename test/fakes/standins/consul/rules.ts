@@ -53,7 +53,8 @@ function addRules(rules: RuleSet, data: Record<string, unknown>): void {
     }
     if (!isObj(value)) throw new Error(`Failed to parse ACL rules: unexpected ${key}`);
     const table = isPrefix ? rules.prefix : rules.exact;
-    const map = (table[resource] ??= new Map());
+    const map = table[resource] ?? new Map<string, Level>();
+    table[resource] = map;
     for (const [name, blocks] of Object.entries(value)) {
       for (const b of Array.isArray(blocks) ? blocks : [blocks]) {
         if (!isObj(b)) continue;
@@ -69,7 +70,8 @@ export function mergeRules(sets: readonly RuleSet[]): RuleSet {
     for (const [r, l] of Object.entries(s.global) as [Resource, Level][]) out.global[r] = stronger(out.global[r], l);
     for (const kind of ['exact', 'prefix'] as const) {
       for (const [r, m] of Object.entries(s[kind]) as [Resource, Map<string, Level>][]) {
-        const target = (out[kind][r] ??= new Map());
+        const target = out[kind][r] ?? new Map<string, Level>();
+        out[kind][r] = target;
         for (const [n, l] of m) target.set(n, stronger(target.get(n), l));
       }
     }

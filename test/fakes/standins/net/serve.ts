@@ -49,7 +49,7 @@ function listener(handler: Handler, isTls: boolean): http.RequestListener {
       };
       Promise.resolve()
         .then(() => handler(apiReq))
-        .catch((err: unknown) => ({ status: 500, text: (err as Error).message }))
+        .catch((err: unknown): ApiResponse => ({ status: 500, text: (err as Error).message }))
         .then((out) => {
           const headers: Record<string, string> = { ...(out.headers ?? {}) };
           let payload = '';
