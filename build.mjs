@@ -34,8 +34,12 @@ const log = (message) => {
 
 async function run() {
   const bundled = await bundle(repo, dist, log);
-  const manifest = { main: { bytes: bundled.main.bytes, byOrigin: bundled.main.byOrigin }, chunks: {}, embedded: bundled.embedded };
-  for (const c of bundled.chunks) manifest.chunks[c.name] = { specifier: c.spec, bytes: c.bytes, importers: c.importers };
+  const manifest = {
+    main: { bytes: bundled.main.bytes, byOrigin: bundled.main.byOrigin, modules: bundled.mainModules },
+    chunks: {},
+    embedded: bundled.embedded,
+  };
+  for (const c of bundled.chunks) manifest.chunks[c.name] = { kind: c.kind, source: c.spec, bytes: c.bytes, importers: c.importers };
 
   if (!values['no-sea']) {
     const pins = readPins(repo);

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { isSingleExecutable, seaAsset } from './sea.ts';
 
-// Heavy libraries (AWS SDK, hcl2-parser, x509, chokidar, pino) are not in the bundle's main script:
-// V8 must at least pre-parse every byte of the main script on each start, so code that `version`
-// or `status` never runs would still cost start-up. build.mjs bundles each of them into its own
-// file (dist/chunks/<name>.cjs, also embedded in the single executable) and replaces the import by
-// a stub that calls loadChunk() the first time the import runs. From the sources this file is
-// never used: Node resolves the packages itself.
+// The bundle's main script holds only what `version` and `--help` need: V8 must at least pre-parse
+// every byte of it on each start, so code a command never runs would still cost start-up. build.mjs
+// puts each command's code (agent-cli-<name>) and each heavy library (AWS SDK, hcl2-parser, x509,
+// chokidar, pino) into its own file, dist/chunks/<name>.cjs (also embedded in the single
+// executable), and replaces the import by a stub that calls loadChunk() the first time it runs.
+// Chunks reach the main script's own modules (errors, this cache) through a table it publishes,
+// so there is one HashinodeError class per process. From the sources this file is never used.
 
 type ModuleCtor = {
   new (id: string, parent?: unknown): { filename: string; paths: string[]; exports: unknown; _compile(code: string, filename: string): void };

@@ -5,6 +5,8 @@ import { syntaxError } from './syntax-error.ts';
 // A read position over the token list. Whether newlines matter depends on where we are (they end
 // an attribute, but not inside brackets or parentheses), so that is a stack, as in HCL itself.
 
+const MAX_DEPTH = 500;
+
 export class Cursor {
   readonly text: string;
   readonly file: string | undefined;
@@ -18,6 +20,17 @@ export class Cursor {
     this.text = text;
     this.file = file;
     this.tokens = tokenize(text, file);
+  }
+
+  private depth = 0;
+
+  /** Guards recursion: absurdly deep nesting is a syntax error, not a stack overflow. */
+  enter(at: number): void {
+    if (++this.depth > MAX_DEPTH) throw this.error(at, `nesting deeper than ${MAX_DEPTH} levels`);
+  }
+
+  leave(): void {
+    this.depth--;
   }
 
   pushNewlines(significant: boolean): void {

@@ -2,6 +2,7 @@ import { HashinodeError } from '../core/errors.ts';
 import type { Attribute, Block, Body, BodyItem, HclDocument } from './cst.ts';
 import { toJson } from './json.ts';
 import { applySplices, eolAt, lineStartOf, ownedLines } from './lines.ts';
+import { commentSplice, restoreMarked } from './markers.ts';
 import { parse } from './parser.ts';
 
 // Edits by path (`acl.default_policy`, `server.bootstrap_expect`, `service.web.port` through a
@@ -78,6 +79,9 @@ export function locate(doc: HclDocument, path: string): Located {
   let parent: Block | undefined;
   let i = 0;
   while (i < segments.length - 1) {
+    // The path may end at a labelled block itself: `service.web` is service "web" {}.
+    const exact = blocksAt(body, segments.slice(i)).filter((b) => b.used === segments.length - i);
+    if (exact.length > 0) return { body, parent, missing: [], name: segments[i]!, items: exact.map((b) => b.block) };
     const rest = segments.slice(i, segments.length - 1);
     const blocks = blocksAt(body, rest);
     if (blocks.length > 1) throw editError(doc, path, `there are ${blocks.length} '${segments.slice(0, i + 1).join('.')}' blocks: the path is ambiguous`);
@@ -189,4 +193,25 @@ export function removeItem(text: string, path: string, file?: string): string {
   const out = applySplices(text, [{ start: span.start, end: span.end, text: '' }]);
   parse(out, file);
   return out;
+}
+
+/**
+ * Comments out every item at path with a reversible marker (`# hashinode:<tag> `, tag default
+ * "edit"); `uncomment` with the same tag restores the file exactly.
+ */
+export function commentOut(text: string, path: string, opts: { tag?: string; file?: string } = {}): string {
+  const doc = parse(text, opts.file);
+  const at = locate(doc, path);
+  if (at.items.length === 0) throw editError(doc, path, 'no such argument or block');
+  const out = applySplices(
+    text,
+    at.items.map((item) => commentSplice(doc, item, at.parent, path, opts.tag ?? 'edit')),
+  );
+  parse(out, opts.file);
+  return out;
+}
+
+/** Undoes every commentOut (and marked set) with the tag: the text as it was before them. */
+export function uncomment(text: string, opts: { tag?: string; file?: string } = {}): string {
+  return restoreMarked(text, opts.tag ?? 'edit', opts.file);
 }

@@ -8,6 +8,13 @@ import { parseTemplate } from './templates.ts';
 const BINARY_LEVELS: readonly (readonly string[])[] = [['||'], ['&&'], ['==', '!='], ['<', '>', '<=', '>='], ['+', '-'], ['*', '/', '%']];
 
 export function parseExpression(c: Cursor): Expression {
+  c.enter(c.peek().start);
+  const e = parseConditional(c);
+  c.leave();
+  return e;
+}
+
+function parseConditional(c: Cursor): Expression {
   const cond = parseBinary(c, 0);
   if (!c.isPunct(c.peek(), '?')) return cond;
   c.next();
@@ -63,7 +70,9 @@ function parseTerm(c: Cursor): Expression {
   const p = c.textOf(t);
   if (p === '-' || p === '!') {
     c.next();
+    c.enter(t.start);
     const operand = parseWithTraversals(c);
+    c.leave();
     return { kind: 'unary', op: p, start: t.start, end: operand.end, operand };
   }
   if (p === '(') {

@@ -5,6 +5,6 @@ export type { Attribute, Block, Body, BodyItem, Expression, HclDocument } from '
 export { parse } from './parser.ts';
 export { print } from './printer.ts';
 export { toJson } from './json.ts';
-export { getValue, locate, removeItem, setAttribute } from './edit.ts';
+export { commentOut, getValue, locate, removeItem, setAttribute, uncomment } from './edit.ts';
 export { applyPhaseEdit, COMMENT_MARKER, type Flavor, PHASE_PLANS, type Phase, SET_MARKER } from './phase.ts';
 export { syntaxError } from './syntax-error.ts';

@@ -37,8 +37,8 @@ const PUNCT2 = new Set(['==', '!=', '<=', '>=', '&&', '||', '=>']);
 const PUNCT1 = new Set(['=', ':', ',', '.', '(', ')', '[', ']', '{', '}', '?', '+', '-', '*', '/', '%', '!', '<', '>']);
 
 const IDENT_START = /[\p{ID_Start}_]/uy;
-const IDENT_REST = /[\p{ID_Continue}\-]*/uy;
-const HEREDOC_INTRO = /<<(-?)([\p{ID_Start}_][\p{ID_Continue}\-]*)(\r?\n)/uy;
+const IDENT_REST = /[\p{ID_Continue}-]*/uy;
+const HEREDOC_INTRO = /<<(-?)([\p{ID_Start}_][\p{ID_Continue}-]*)(\r?\n)/uy;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;

@@ -123,7 +123,9 @@ function parseBlock(c: Cursor, from: number, type: Token): Block {
   let oneLine = false;
   const first = c.peek();
   if (first.type === 'nl' || first.type === 'eof' || c.isPunct(first, '}')) {
+    c.enter(open.start);
     body = parseBody(c, open.end, '}');
+    c.leave();
   } else {
     oneLine = true;
     if (first.type !== 'ident') throw c.error(first.start, `expected an argument or block definition, found ${c.describe(first)}`);

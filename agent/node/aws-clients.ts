@@ -77,10 +77,15 @@ export function credentialChain(opts: AwsClientOptions): AwsCredentialIdentityPr
   });
   const fromImds = imdsRoleCredentials(imds);
   return async () => {
+    // Read at each resolution, as the SDK's environment provider does.
     const env = process.env;
     if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-      const { fromEnv } = await import('@aws-sdk/credential-provider-env');
-      return fromEnv()();
+      return {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        ...(env.AWS_CREDENTIAL_EXPIRATION ? { expiration: new Date(env.AWS_CREDENTIAL_EXPIRATION) } : {}),
+      };
     }
     return fromImds();
   };

@@ -107,7 +107,7 @@ export class Journal {
   /** Whether a phase with this frequency has nothing left to do on this boot. */
   isDone(phase: string, frequency: Frequency, bootId: string): boolean {
     const rec = this.data.phases[phase];
-    if (!rec || rec.status !== 'done') return false;
+    if (rec?.status !== 'done') return false;
     if (frequency === 'per-instance') return true;
     if (frequency === 'per-boot') return rec.bootId === bootId;
     return false;

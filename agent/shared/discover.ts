@@ -43,6 +43,8 @@ export interface DiscoverOptions {
   /** Between checks while waiting (default 10 s); throttling backs off from here up to 60 s. */
   pollMs?: number;
   onStatus?: (status: EfsStatus) => void;
+  /** Source of jitter in [0, 1) (default Math.random): waits vary ±20 % so a fleet does not poll in step. */
+  random?: () => number;
 }
 
 export function mountTargetDns(az: string, fileSystemId: string, region: string): string {
@@ -176,6 +178,7 @@ export async function waitForEfs(opts: DiscoverOptions, deps: { clock: Clock; lo
         wait = backoff;
         status({ state: 'throttled', message: `EFS API busy (${awsErrorCode(err)}); retrying in ${Math.round(wait / 1000)} s`, fileSystemId });
       }
+      wait = Math.round(wait * (0.8 + 0.4 * (opts.random ?? Math.random)()));
       if (deps.clock.monotonic() + wait > deadline) {
         throw new HashinodeError('HN_E_EFS_NOT_READY', `EFS ${fileSystemId ?? opts.efs} not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`, {
           details: { efs: fileSystemId ?? opts.efs, availabilityZone: opts.availabilityZone },

@@ -125,6 +125,7 @@ export class Lease {
   private settledResolve!: (s: LeaseStatus) => void;
   private readonly settledPromise: Promise<LeaseStatus>;
   private loggedCorrupt: string | null = null;
+  private readonly listeners = new Set<(status: LeaseStatus) => void>();
   /** Set once this node stepped down (a non-contending handle then stops). */
   private lostOnce = false;
 
@@ -153,6 +154,31 @@ export class Lease {
   }
   get status(): LeaseStatus {
     return { ...this.state };
+  }
+
+  /** Calls `listener` at every change of leader/holder/term; returns the unsubscribe function. */
+  subscribe(listener: (status: LeaseStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when this node holds the lease (at once if it does); rejects when `signal` aborts. */
+  whenLeader(signal?: AbortSignal): Promise<LeaseStatus> {
+    if (this.state.leader) return Promise.resolve(this.status);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        off();
+        reject(signal?.reason);
+      };
+      const off = this.subscribe((s) => {
+        if (!s.leader) return;
+        off();
+        signal?.removeEventListener('abort', onAbort);
+        resolve(s);
+      });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Resolves once the first decision is made: leader, or a holder that proved alive. */
@@ -371,7 +397,9 @@ export class Lease {
   private setState(next: LeaseStatus): void {
     const prev = this.state;
     this.state = next;
-    if (prev.leader !== next.leader || prev.holder !== next.holder || prev.term !== next.term) this.opts.onChange?.({ ...next });
+    if (prev.leader === next.leader && prev.holder === next.holder && prev.term === next.term) return;
+    this.opts.onChange?.({ ...next });
+    for (const l of [...this.listeners]) l({ ...next });
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Deps } from '../core/deps.ts';
 import { HashinodeError } from '../core/errors.ts';
@@ -80,6 +80,19 @@ export class SharedStore {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return [];
       throw sharedUnavailable(this.dir, err, `listing ${dir}`);
+    }
+  }
+
+  /** Removes `rel`; true when it existed. Idempotent: a second call (or another node's) is fine. */
+  async remove(rel: string): Promise<boolean> {
+    const file = this.resolve(rel);
+    try {
+      await unlink(file);
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      throw sharedUnavailable(this.dir, err, `removing ${file}`);
     }
   }
 

@@ -1,28 +1,24 @@
-// esbuild: agent/main.ts -> dist/hashinode.cjs (the main script) + dist/chunks/<name>.cjs (heavy
-// libraries, loaded on demand by agent/core/chunks.ts). Start-up time follows the size of the main
-// script, so every library matched by HEAVY stays out of it, wherever and however it is imported.
+// esbuild: agent/main.ts -> dist/hashinode.cjs (the main script) + dist/chunks/<name>.cjs, loaded
+// on demand by agent/core/chunks.ts. V8 pre-parses every byte of the main script on every start,
+// so it holds only what `version` and `--help` need (main.ts, the registry, agent/core/, version):
+// each command's code and every heavy library (HEAVY) is a chunk, read only when it runs.
 
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { mainEntrySource, splitPlugin } from './plugins.mjs';
 
-/** Bare import specifiers that become chunks instead of being bundled into the main script. */
-export const HEAVY = /^(?:@aws-sdk\/|@smithy\/|@peculiar\/|(?:hcl2-parser|chokidar|node-forge|reflect-metadata|tsyringe|pino)(?:\/|$))/;
+export { agentChunkName, chunkName, HEAVY } from './plugins.mjs';
 
 /** Directories whose files the executable carries (agent/core/embedded.ts reads them). */
 export const EMBEDDED_DIRS = ['config-templates', 'systemd'];
 
-export function chunkName(specifier) {
-  return specifier.replace(/^@/, '').replace(/[^A-Za-z0-9._-]+/g, '-');
-}
-
 const COMMON = { bundle: true, platform: 'node', format: 'cjs', target: 'node24', logLevel: 'warning' };
 
 function listFiles(repo, dir) {
-  const abs = path.join(repo, dir);
   let entries;
   try {
-    entries = readdirSync(abs, { withFileTypes: true });
+    entries = readdirSync(path.join(repo, dir), { withFileTypes: true });
   } catch {
     return [];
   }
@@ -42,95 +38,104 @@ export function embeddedFileMap(repo) {
   return files;
 }
 
-/** Replaces each heavy import by a stub that loads its chunk; records which ones were seen. */
-function chunkPlugin(repo, seen) {
-  const loader = path.join(repo, 'agent/core/chunks.ts');
-  return {
-    name: 'hashinode-chunks',
-    setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => {
-        const spec = args.path;
-        if (!HEAVY.test(spec)) return undefined;
-        const importer = path.relative(repo, args.importer);
-        const record = seen.get(spec) ?? { name: chunkName(spec), importers: new Set() };
-        record.importers.add(`${importer} (${args.kind === 'dynamic-import' ? 'dynamic' : 'static'})`);
-        seen.set(spec, record);
-        return { path: spec, namespace: 'hashinode-chunk' };
-      });
-      build.onLoad({ filter: /.*/, namespace: 'hashinode-chunk' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(loader)}).loadChunk(${JSON.stringify(chunkName(args.path))}, __dirname);\n`,
-        resolveDir: repo,
-        loader: 'js',
-      }));
-    },
-  };
+/** Modules always in the main script: what every command shares (agent/core/) and `version`. */
+export function mainScriptModules(repo) {
+  const core = listFiles(repo, 'agent/core').filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  return [...core, 'agent/cli/command.ts', 'agent/cli/registry.ts', 'agent/cli/version.ts', 'agent/main.ts'];
 }
 
-async function buildMain(repo, outfile, define, seen) {
-  return esbuild.build({
-    ...COMMON,
-    entryPoints: [path.join(repo, 'agent/main.ts')],
-    outfile,
-    write: outfile !== undefined,
-    metafile: true,
-    define,
-    plugins: [chunkPlugin(repo, seen)],
-  });
-}
-
-/** Bytes of the main script by origin: `agent/` or the npm package the code comes from. */
-function mainScriptOrigins(metafile, outfile) {
+/** Bytes of an output by origin: `agent/` or the npm package the code comes from. */
+function origins(metafile) {
   const output = Object.values(metafile.outputs)[0];
   const byOrigin = {};
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-    const origin = m ? m[1] : input.startsWith('agent/') ? 'agent/' : input;
+    const origin = m ? m[1] : input.startsWith('agent/') ? 'agent/' : input.replace(/:.*/, ':stubs');
     byOrigin[origin] = (byOrigin[origin] ?? 0) + bytesInOutput;
   }
-  return { file: outfile, bytes: output.bytes, byOrigin };
+  return { bytes: output.bytes, byOrigin };
 }
+
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 
 export async function bundle(repo, dist, log) {
   rmSync(path.join(dist, 'chunks'), { recursive: true, force: true });
   mkdirSync(path.join(dist, 'chunks'), { recursive: true });
   const embedded = embeddedFileMap(repo);
+  const forced = mainScriptModules(repo);
+  const plan = { heavy: new Map(), lazy: new Map() };
+  const bundled = { __HASHINODE_BUNDLED__: 'true' };
 
-  // First pass only discovers which heavy libraries the agent imports; their names are then
-  // compiled into the main script (version --self-check loads each one).
-  const seen = new Map();
-  await buildMain(repo, undefined, { __HASHINODE_BUNDLED__: 'true' }, seen);
-  const chunks = [...seen.entries()].map(([spec, r]) => ({ spec, name: r.name, importers: [...r.importers].sort() }));
-  chunks.sort((a, b) => a.name.localeCompare(b.name));
+  // 1. The main script's module graph: the forced modules plus what they import statically.
+  const forcedAbs = new Set(forced.map((f) => path.join(repo, f)));
+  const discover = await esbuild.build({
+    ...COMMON,
+    stdin: { contents: mainEntrySource(repo, forced), resolveDir: repo, loader: 'js' },
+    write: false,
+    metafile: true,
+    define: bundled,
+    plugins: [splitPlugin(repo, { plan: { heavy: new Map(), lazy: new Map() }, inMain: (f) => forcedAbs.has(f), isChunk: false })],
+  });
+  const mainModules = Object.keys(discover.metafile.inputs)
+    .filter((f) => f.startsWith('agent/'))
+    .sort();
+  const mainAbs = new Set(mainModules.map((f) => path.join(repo, f)));
+  const inMain = (f) => mainAbs.has(f);
 
-  const outfile = path.join(dist, 'hashinode.cjs');
-  const result = await buildMain(
-    repo,
-    outfile,
-    {
-      __HASHINODE_BUNDLED__: 'true',
-      __HASHINODE_EMBEDDED__: JSON.stringify(JSON.stringify(embedded)),
-      __HASHINODE_CHUNKS__: JSON.stringify(JSON.stringify(chunks.map((c) => c.name))),
-    },
-    new Map(),
-  );
+  // 2. The main script itself; records the lazy modules and libraries it leaves to chunks.
+  const chunkList = [];
+  const buildMain = (names) =>
+    esbuild.build({
+      ...COMMON,
+      stdin: { contents: mainEntrySource(repo, mainModules), resolveDir: repo, loader: 'js', sourcefile: 'hashinode-main.js' },
+      outfile: path.join(dist, 'hashinode.cjs'),
+      write: names !== undefined,
+      metafile: true,
+      define: {
+        ...bundled,
+        __HASHINODE_EMBEDDED__: JSON.stringify(JSON.stringify(embedded)),
+        __HASHINODE_CHUNKS__: JSON.stringify(JSON.stringify(names ?? [])),
+      },
+      plugins: [splitPlugin(repo, { plan, inMain, isChunk: false })],
+    });
+  await buildMain(undefined);
 
-  for (const chunk of chunks) {
-    const file = path.join(dist, 'chunks', `${chunk.name}.cjs`);
+  // 3. One chunk per lazily imported agent module (each command), sharing the main script's modules.
+  for (const [rel, lazy] of plan.lazy) {
+    const file = path.join(dist, 'chunks', `${lazy.name}.cjs`);
+    const r = await esbuild.build({
+      ...COMMON,
+      stdin: { contents: `module.exports = require(${JSON.stringify(lazy.file)});\n`, resolveDir: repo, loader: 'js', sourcefile: `chunk-entry:${lazy.name}` },
+      outfile: file,
+      metafile: true,
+      define: bundled,
+      plugins: [splitPlugin(repo, { plan, inMain, isChunk: true })],
+    });
+    chunkList.push({ spec: rel, name: lazy.name, importers: [...lazy.importers].sort(), file, bytes: statSync(file).size, kind: 'agent', byOrigin: origins(r.metafile).byOrigin });
+  }
+
+  // 4. One chunk per heavy library, found in the main script or in any agent chunk.
+  for (const [spec, heavy] of plan.heavy) {
+    const file = path.join(dist, 'chunks', `${heavy.name}.cjs`);
     await esbuild.build({
       ...COMMON,
-      stdin: { contents: `module.exports = require(${JSON.stringify(chunk.spec)});\n`, resolveDir: repo, loader: 'js' },
+      stdin: { contents: `module.exports = require(${JSON.stringify(spec)});\n`, resolveDir: repo, loader: 'js' },
       outfile: file,
     });
-    chunk.file = file;
-    chunk.bytes = statSync(file).size;
-    log(`chunk ${chunk.name}: ${(chunk.bytes / 1024).toFixed(0)} KiB  <- ${chunk.importers.join(', ')}`);
+    chunkList.push({ spec, name: heavy.name, importers: [...heavy.importers].sort(), file, bytes: statSync(file).size, kind: 'library' });
   }
-  const main = mainScriptOrigins(result.metafile, outfile);
+  chunkList.sort((a, b) => a.name.localeCompare(b.name));
+
+  // 5. The main script again, now knowing every chunk's name (version --self-check loads them).
+  const result = await buildMain(chunkList.map((c) => c.name));
+  const main = { file: path.join(dist, 'hashinode.cjs'), ...origins(result.metafile) };
+
+  for (const c of chunkList) log(`chunk ${c.name}: ${kib(c.bytes)}  <- ${c.importers.join(', ')}`);
   const top = Object.entries(main.byOrigin)
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 6)
-    .map(([o, b]) => `${o} ${(b / 1024).toFixed(0)} KiB`);
-  log(`main script ${path.relative(repo, outfile)}: ${(main.bytes / 1024).toFixed(0)} KiB (${top.join(', ')})`);
+    .slice(0, 5)
+    .map(([o, b]) => `${o} ${kib(b)}`);
+  log(`main script dist/hashinode.cjs: ${kib(main.bytes)} (${top.join(', ')}); ${mainModules.length} agent modules`);
   log(`embedded files: ${Object.keys(embedded).length} (${EMBEDDED_DIRS.join(', ')})`);
-  return { main, chunks, embedded: Object.keys(embedded) };
+  return { main, mainModules, chunks: chunkList, embedded: Object.keys(embedded) };
 }

@@ -43,6 +43,8 @@ export interface SimOptions {
   vault?: boolean;
   /** Where everything lives (default a new temp dir). */
   dir?: string;
+  /** Third octet of the nodes' loopback addresses 127.0.X.10+ (default 1): parallel sims differ. */
+  subnet?: number;
 }
 
 export function instanceIdOf(i: number): string {
@@ -82,7 +84,7 @@ export class Sim {
     const nodes: SimNode[] = [];
     for (const [i, s] of specs.entries()) {
       const instanceId = instanceIdOf(i);
-      const ip = `127.0.1.${10 + i}`;
+      const ip = `127.0.${opts.subnet ?? 1}.${10 + i}`;
       const tags = { 'hashinode:cluster': CLUSTER, 'hashinode:roles': s.roles, Name: s.name };
       const imds = await startFakeImds({
         instance: { instanceId, privateIp: ip, region: REGION, availabilityZone: `${REGION}a` },
@@ -165,7 +167,7 @@ export class Sim {
     return node.exited;
   }
 
-  async journal(node: SimNode): Promise<{ phases: Record<string, { status: string; durationMs?: number; summary?: string }>; runs: unknown[] } | null> {
+  async journal(node: SimNode): Promise<{ phases: Record<string, { status: string; durationMs?: number; summary?: string; bootId?: string; startedAt?: string; endedAt?: string }>; runs: unknown[] } | null> {
     try {
       return JSON.parse(await readFile(path.join(node.root, 'var/lib/hashinode/journal.json'), 'utf8'));
     } catch {
@@ -176,6 +178,32 @@ export class Sim {
   async clusterReady(): Promise<{ by: string } | null> {
     try {
       return JSON.parse(await readFile(path.join(this.sharedDir, 'hashinode', CLUSTER, 'cluster-ready.json'), 'utf8'));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Resolves when every node's journal says ready (or rejects when a node exits with an error). */
+  async waitReady(timeoutMs: number, nodes: SimNode[] = this.nodes): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const states = await Promise.all(nodes.map(async (n) => ({ n, j: await this.journal(n) })));
+      if (states.every(({ j }) => j?.phases.ready?.status === 'done')) return;
+      const failed = nodes.find((n) => n.exitCode !== null && n.exitCode !== 0);
+      if (failed) throw new Error(`${failed.name} exited ${failed.exitCode}:\n${failed.errors.slice(-2000)}`);
+      if (Date.now() > deadline) {
+        const table = states.map(({ n, j }) => `${n.name}: ${Object.entries(j?.phases ?? {}).map(([k, v]) => `${k}=${v.status}`).join(' ')}`);
+        throw new Error(`not ready within ${timeoutMs} ms:\n${table.join('\n')}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** The stand-ins' replicated state of a service (raft-like file in the state dir). */
+  async raft(service: 'consul' | 'nomad'): Promise<{ data: { bootstrapIndex: number; tokens: Record<string, { SecretID: string; Policies?: { ID?: string; Name?: string }[] }> } } | null> {
+    const file = path.join(this.stateDir, service, service === 'consul' ? 'raft-dc1.json' : 'raft-global.json');
+    try {
+      return JSON.parse(await readFile(file, 'utf8'));
     } catch {
       return null;
     }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BundleResult, bundle } from '../../../packaging/build/bundle.mjs';
-import { REPO, runCli } from '../../helpers/cli.ts';
+import { COMMANDS } from '../../../agent/cli/registry.ts';
+import { REPO, runCli, runMain } from '../../helpers/cli.ts';
 
 // The esbuild step of `npm run build`, into a temp dir: the bundle must run on plain Node, keep the
 // heavy libraries out of its main script, and load them from chunks on demand. (The single
@@ -22,6 +23,13 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
+let selfCheck: ReturnType<typeof runCli> | undefined;
+/** `version --self-check --json` of the bundle, run once (it loads every chunk: seconds). */
+const selfCheckReport = () => {
+  selfCheck ??= run(['version', '--self-check', '--json']);
+  return selfCheck;
+};
+
 const run = (args: string[]) => runCli(args, { bin: [process.execPath, path.join(dist, 'hashinode.cjs')], timeoutMs: 60_000 });
 
 describe('the bundle (dist/hashinode.cjs)', () => {
@@ -32,15 +40,36 @@ describe('the bundle (dist/hashinode.cjs)', () => {
     expect((await run(['no-such-command'])).code).toBe(2);
   });
 
-  it('keeps every heavy library out of the main script and bundles it as a chunk', () => {
-    expect(result.chunks.map((c) => c.name)).toContain('pino');
-    for (const origin of Object.keys(result.main.byOrigin)) expect(origin).not.toMatch(/^(@aws-sdk|@smithy|@peculiar|hcl2-parser|chokidar|pino)/);
-    // pino's own code would carry this string; the stub only names the chunk.
+  it('keeps npm packages and command code out of the main script; each command is a chunk', () => {
+    // Origins: agent/ modules, the entry, stubs and package.json; no npm package's code.
+    for (const origin of Object.keys(result.main.byOrigin)) expect(origin).toMatch(/^(agent\/|hashinode-main\.js|hashinode-\w+:stubs|package\.json)$/);
     expect(mainScript).not.toContain('pino.stdTimeFunctions');
+    const commandsInMain = result.mainModules.filter((m) => m.startsWith('agent/cli/'));
+    expect(commandsInMain.sort()).toEqual(['agent/cli/command.ts', 'agent/cli/registry.ts', 'agent/cli/version.ts']);
+    for (const c of COMMANDS.filter((c) => c.name !== 'version')) {
+      expect(result.chunks.map((k) => k.name)).toContain(`agent-cli-${c.name}`);
+    }
+    expect(result.chunks.map((c) => c.name)).toContain('pino');
+  });
+
+  it('every command loads from its chunk: --help is the same as from the sources', async () => {
+    for (const c of COMMANDS) {
+      const [fromBundle, fromSources] = await Promise.all([run([c.name, '--help']), runMain([c.name, '--help'])]);
+      expect(fromBundle.stderr, c.name).toBe('');
+      expect(fromBundle.stdout, c.name).toBe(fromSources.stdout);
+    }
+  });
+
+  it('an error thrown inside a command chunk keeps its code and exit status', async () => {
+    const args = ['pki', 'inspect', '/nonexistent/hashinode-ca.pem'];
+    const [fromBundle, fromSources] = await Promise.all([run(args), runMain(args)]);
+    expect(fromSources.code).not.toBe(70);
+    expect(fromBundle.code).toBe(fromSources.code);
+    expect(fromBundle.stderr).toBe(fromSources.stderr);
   });
 
   it('loads every chunk on demand (version --self-check)', async () => {
-    const r = await run(['version', '--self-check', '--json']);
+    const r = await selfCheckReport();
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { chunks: { chunk: string; ok: boolean }[]; embedded: string[] };
@@ -49,7 +78,7 @@ describe('the bundle (dist/hashinode.cjs)', () => {
   });
 
   it('embeds the systemd unit and the config templates byte for byte', async () => {
-    const r = await run(['version', '--self-check', '--json']);
+    const r = await selfCheckReport();
     const { embedded } = JSON.parse(r.stdout) as { embedded: string[] };
     expect(embedded).toContain('systemd/hashinode.service');
     expect(embedded.sort()).toEqual([...result.embedded].sort());

@@ -175,3 +175,26 @@ describe('fake EC2 request-rate throttling', () => {
     expect(after.map((r) => r.status).sort()).toEqual(['fulfilled', 'fulfilled', 'rejected']);
   });
 });
+
+describe('credential chain', () => {
+  it('prefers AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment over the instance profile', async () => {
+    imds = await startFakeImds({ credentials: { accessKeyId: 'ASIAIMDSROLE' } });
+    ec2 = await startFakeEc2({ instances: [] });
+    const saved = { ...process.env };
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDFROMENV';
+    process.env.AWS_SECRET_ACCESS_KEY = 'env-secret';
+    process.env.AWS_SESSION_TOKEN = 'env-token';
+    try {
+      client = await createEc2Client({ region: 'eu-west-1', endpoint: ec2.url, imdsEndpoint: imds.url });
+      const m = await import('@aws-sdk/client-ec2');
+      await client.send(new m.DescribeInstancesCommand({}));
+      expect(ec2.requests[0]?.accessKeyId).toBe('AKIDFROMENV');
+      expect(imds.requests).toEqual([]);
+    } finally {
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+  });
+});

@@ -45,6 +45,7 @@ const opts = (extra: Partial<DiscoverOptions> = {}): DiscoverOptions => ({
   awsEndpoint: fake!.url,
   credentials: CREDS,
   pollMs: 5000,
+  random: () => 0.5, // no jitter: exact waits
   ...extra,
 });
 
@@ -92,6 +93,16 @@ describe('EFS discovery through the real SDK', () => {
       ]),
     );
     expect(states.at(-1)).toBe('ready');
+  });
+
+  it('jitters each wait by up to ±20 %', async () => {
+    fake = await startFakeEfs({ fileSystems: [fs('fs-0000000000000001', 'prod', 'creating')] });
+    const randoms = [0, 0.75, 0.25];
+    const { clock, sleeps } = steppingClock((n) => {
+      if (n === 3) fake!.setState('fs-0000000000000001', 'available');
+    });
+    await waitForEfs(opts({ random: () => randoms.shift() ?? 0.5 }), { clock, log: silentLog() });
+    expect(sleeps).toEqual([4000, 5500, 4500]);
   });
 
   it('backs off on ThrottlingException and then succeeds', async () => {

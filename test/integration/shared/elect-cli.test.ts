@@ -49,26 +49,31 @@ describe('hashinode elect (real processes)', () => {
   it('without --once: holds, prints a line at each change, and releases on SIGTERM', async () => {
     const shared = await tempDir();
     const args = (id: string) => [MAIN_TS, 'elect', '--shared-dir', shared, '--cluster', 'c1', '--instance-id', id, '--lease', '1s', '--json'];
-    const a = spawn(process.execPath, args('i-a'), { env: { ...process.env, ...ENV } });
-    const aLines: string[] = [];
-    createInterface({ input: a.stdout }).on('line', (l) => aLines.push(l));
-    const b = spawn(process.execPath, args('i-b'), { env: { ...process.env, ...ENV } });
-    const bLines: string[] = [];
-    createInterface({ input: b.stdout }).on('line', (l) => bLines.push(l));
+    const startElect = (id: string) => {
+      const child = spawn(process.execPath, args(id), { env: { ...process.env, ...ENV } });
+      const lines: string[] = [];
+      createInterface({ input: child.stdout }).on('line', (l) => lines.push(l));
+      return { child, lines };
+    };
+    const a = startElect('i-a');
+    let b: ReturnType<typeof startElect> | undefined;
     try {
-      await waitFor(() => aLines.includes('{"leader":true,"holder":"i-a","term":1}'));
-      await waitFor(() => bLines.includes('{"leader":false,"holder":"i-a","term":1}'));
-      a.kill('SIGTERM');
-      const [code] = await once(a, 'close');
+      await waitFor(() => a.lines.includes('{"leader":true,"holder":"i-a","term":1}'));
+      b = startElect('i-b'); // after a leads, so a is the holder b finds
+      const bl = b.lines;
+      await waitFor(() => bl.includes('{"leader":false,"holder":"i-a","term":1}'));
+      a.child.kill('SIGTERM');
+      const [code] = await once(a.child, 'close');
       expect(code).toBe(0);
-      await waitFor(() => bLines.includes('{"leader":true,"holder":"i-b","term":2}'));
+      await waitFor(() => bl.includes('{"leader":true,"holder":"i-b","term":2}'));
       expect(JSON.parse(await readFile(path.join(shared, 'hashinode/c1/election/first-server.term-2'), 'utf8'))).toMatchObject({ holder: 'i-b' });
+      const closed = once(b.child, 'close');
+      b.child.kill('SIGTERM');
+      expect((await closed)[0]).toBe(0);
     } finally {
-      a.kill('SIGKILL');
-      b.kill('SIGTERM');
-      if (b.exitCode === null) await once(b, 'close');
+      a.child.kill('SIGKILL');
+      b?.child.kill('SIGKILL');
     }
-    expect(b.exitCode).toBe(0);
   });
 
   it.each([

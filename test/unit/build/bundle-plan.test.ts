@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunkName, HEAVY } from '../../../packaging/build/bundle.mjs';
+import path from 'node:path';
+import { agentChunkName, chunkName, HEAVY, mainScriptModules } from '../../../packaging/build/bundle.mjs';
+import { REPO } from '../../helpers/cli.ts';
 
 describe('which imports become on-demand chunks', () => {
   it.each([
@@ -28,5 +30,23 @@ describe('which imports become on-demand chunks', () => {
     ['node-forge/lib/pki', 'node-forge-lib-pki'],
   ])('%s is stored as chunks/%s.cjs', (spec, name) => {
     expect(chunkName(spec)).toBe(name);
+  });
+
+  it.each([
+    ['agent/cli/pki.ts', 'agent-cli-pki'],
+    ['agent/pki/x509-lib.ts', 'agent-pki-x509-lib'],
+  ])('the lazily imported module %s is stored as chunks/%s.cjs', (rel, name) => {
+    expect(agentChunkName(rel)).toBe(name);
+  });
+
+  it('the main script always holds agent/core, the registry, version and main, and no other command', () => {
+    const modules = mainScriptModules(REPO);
+    for (const m of ['agent/core/errors.ts', 'agent/core/chunks.ts', 'agent/cli/registry.ts', 'agent/cli/version.ts', 'agent/main.ts']) {
+      expect(modules).toContain(m);
+    }
+    expect(modules.filter((m) => m.startsWith('agent/cli/') && path.basename(m) !== 'command.ts')).toEqual([
+      'agent/cli/registry.ts',
+      'agent/cli/version.ts',
+    ]);
   });
 });

@@ -104,7 +104,7 @@ describe('hashinode hcl', () => {
 
   it('runs as a real process', async () => {
     const f = await file('consul.hcl', CONSUL);
-    const r = await runCli(['hcl', 'get', f, 'bootstrap_expect'], { timeoutMs: 60_000 });
+    const r = await runCli(['hcl', 'get', f, 'bootstrap_expect'], { timeoutMs: 80_000 });
     expect(r).toMatchObject({ code: 0, stdout: '3\n' });
-  });
+  }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getValue, parse, removeItem, setAttribute } from '../../../agent/hcl/index.ts';
+import { commentOut, getValue, parse, removeItem, setAttribute, uncomment } from '../../../agent/hcl/index.ts';
 
 // Edits by path change only the lines they touch; a path that is missing, ambiguous or of the
 // wrong kind is HN_E_HCL_EDIT.
@@ -125,5 +125,28 @@ describe('removeItem', () => {
 
   it('refuses an argument that shares its line', () => {
     expect(() => removeItem('acl { enabled = true }\n', 'acl.enabled')).toThrow(expect.objectContaining({ code: 'HN_E_HCL_EDIT' }));
+  });
+});
+
+describe('commentOut and uncomment', () => {
+  it('comment out a block with a tagged marker and restore it exactly', () => {
+    const out = commentOut(CONFIG, 'service.web', { tag: 'maint' });
+    expect(out).toBe(CONFIG.replace('service "web" {\n  port = 80\n}\n', '# hashinode:maint service "web" {\n  # hashinode:maint port = 80\n# hashinode:maint }\n'));
+    expect(getValue(out, 'service')).toBeUndefined();
+    expect(uncomment(out, { tag: 'maint' })).toBe(CONFIG);
+    expect(uncomment(out)).toBe(out);
+  });
+
+  it('comment out an argument with the default tag', () => {
+    const out = commentOut(CONFIG, 'acl.enabled');
+    expect(out).toContain('  # hashinode:edit enabled        = true\n');
+    expect(uncomment(out)).toBe(CONFIG);
+  });
+
+  it.each([
+    ['missing', {}, 'no such argument or block'],
+    ['acl', { tag: 'Bad-Tag' }, 'marker tag'],
+  ])('%s is HN_E_HCL_EDIT', (path, opts, reason) => {
+    expect(() => commentOut(CONFIG, path, opts)).toThrow(expect.objectContaining({ code: 'HN_E_HCL_EDIT', message: expect.stringContaining(reason) }));
   });
 });

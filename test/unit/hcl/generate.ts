@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are HCL text, where ${...} is HCL interpolation
 import fc from 'fast-check';
 
 // Generated HCL documents for property tests: random layout (spaces, tabs, CRLF, comments in

@@ -8,11 +8,17 @@ import { corpus } from './corpus.ts';
 type Obj = Record<string, unknown>;
 
 /** What hcl2-parser must see after bootstrap: the original projection with the intended edits. */
-export function intended(json: Obj, flavor: 'consul' | 'nomad'): Obj {
+function intended(json: Obj, flavor: 'consul' | 'nomad'): Obj {
   const j = structuredClone(json);
   const blocks = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
   if (flavor === 'consul') {
     if ('bootstrap_expect' in j) j.bootstrap_expect = 1;
+    if (Array.isArray(j.tls)) {
+      for (const ports of blocks(j.ports)) {
+        if ('https' in ports) ports.https = -1;
+        if ('grpc_tls' in ports) ports.grpc_tls = -1;
+      }
+    }
     delete j.retry_join;
     delete j.tls;
     delete j.auto_encrypt;

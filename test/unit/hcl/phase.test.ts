@@ -106,6 +106,17 @@ describe('phase edits', () => {
     expect(applyPhaseEdit(text, 'bootstrap', 'nomad')).toBe('server {\n  # hashinode:bootstrap retry_join = ["a"]\n}\n');
   });
 
+  it('closes the Consul TLS ports (https, grpc_tls) while the tls stanza is commented out', () => {
+    const text = 'ports {\n  http  = 8500\n  https = 8501\n  grpc_tls = 8503\n}\ntls {\n}\n';
+    const out = applyPhaseEdit(text, 'bootstrap', 'consul');
+    expect(out).toBe(
+      'ports {\n  http  = 8500\n  https = -1 # hashinode:bootstrap-set\n  # hashinode:bootstrap https = 8501\n  grpc_tls = -1 # hashinode:bootstrap-set\n  # hashinode:bootstrap grpc_tls = 8503\n}\n# hashinode:bootstrap tls {\n# hashinode:bootstrap }\n',
+    );
+    expect(applyPhaseEdit(out, 'revert', 'consul')).toBe(text);
+    const withoutTls = 'ports {\n  https = 8501\n}\n';
+    expect(applyPhaseEdit(withoutTls, 'bootstrap', 'consul')).toBe(withoutTls);
+  });
+
   it('leaves a value that is already the bootstrap value without a marker', () => {
     const text = 'bootstrap_expect = 1\n';
     expect(applyPhaseEdit(text, 'bootstrap', 'consul')).toBe(text);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are HCL text, where ${...} is HCL interpolation
 import { describe, expect, it } from 'vitest';
 import { parse, print, toJson } from '../../../agent/hcl/index.ts';
 import { hcl2ParseToObject } from '../../../agent/hcl/oracle.ts';

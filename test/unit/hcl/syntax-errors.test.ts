@@ -1,6 +1,7 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are HCL text, where ${...} is HCL interpolation
 import { describe, expect, it } from 'vitest';
 import { isHashinodeError } from '../../../agent/core/errors.ts';
-import { parse } from '../../../agent/hcl/index.ts';
+import { parse, toJson } from '../../../agent/hcl/index.ts';
 import { hcl2ParseToObject } from '../../../agent/hcl/oracle.ts';
 
 // Bad input is HN_E_HCL_SYNTAX with file:line:column, a one-line reason, the offending line and a
@@ -76,5 +77,22 @@ describe('HCL syntax errors', () => {
 
   it('counts columns in characters, not UTF-16 units', () => {
     expect(syntaxErrorOf('a = "😀é" b\n')).toMatch(/^consul\.hcl:1:10: /);
+  });
+});
+
+describe('pathological input', () => {
+  it.each([
+    ['brackets', `a = ${'['.repeat(100_000)}\n`],
+    ['parentheses', `a = ${'('.repeat(100_000)}1\n`],
+    ['unary minus', `a = ${'-'.repeat(100_000)}1\n`],
+    ['blocks', 'b {\n'.repeat(100_000)],
+    ['interpolations', `a = "${'${"'.repeat(50_000)}\n`],
+  ])('deep %s are HN_E_HCL_SYNTAX, not a stack overflow', (_name, text) => {
+    expect(() => parse(text)).toThrow(expect.objectContaining({ code: 'HN_E_HCL_SYNTAX' }));
+  });
+
+  it('a long flat file parses in one pass', () => {
+    const text = Array.from({ length: 50_000 }, (_, i) => `k${i} = [${i}, "v${i}"] # c\n`).join('');
+    expect(Object.keys(toJson(parse(text)))).toHaveLength(50_000);
   });
 });

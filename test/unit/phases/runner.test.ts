@@ -101,7 +101,7 @@ describe('phase runner', () => {
     expect(isHashinodeError(out.error, 'HN_E_PHASE')).toBe(true);
     expect(out.error?.message).toBe('phase render failed: HN_E_TIMEOUT: render timed out');
     expect(out.error?.details).toEqual({ phase: 'render', cause: 'HN_E_TIMEOUT' });
-    expect((out.error?.cause as HashinodeError).code).toBe('HN_E_TIMEOUT');
+    expect((out.error!.cause as HashinodeError).code).toBe('HN_E_TIMEOUT');
     expect(events.at(-1)).toMatchObject({ phase: 'render', kind: 'end', result: 'failed' });
   });
 

@@ -163,3 +163,27 @@ describe('first-server lease (in process, manual clock, real directory)', () => 
     );
   });
 });
+
+describe('waiting for leadership', () => {
+  it('whenLeader resolves when a follower takes over; subscribe sees every change', async () => {
+    const dir = await tempDir();
+    const clock = new ManualClock();
+    const a = await contender(dir, 'i-a', clock);
+    const b = await contender(dir, 'i-b', clock);
+    expect(await a.whenLeader()).toEqual({ leader: true, holder: 'i-a', term: 1 });
+    const seen: boolean[] = [];
+    const off = b.subscribe((s) => seen.push(s.leader));
+    const becoming = b.whenLeader();
+    await quiesce(clock, 2);
+    await a.release();
+    await run(clock, 150, 1);
+    expect(await becoming).toEqual({ leader: true, holder: 'i-b', term: 2 });
+    expect(seen).toEqual([true]);
+    off();
+    const aborted = new AbortController();
+    const waiting = a.whenLeader(aborted.signal);
+    aborted.abort(new Error('shutting down'));
+    await expect(waiting).rejects.toThrow('shutting down');
+    await b.detach();
+  });
+});

@@ -41,6 +41,14 @@ describe('SharedStore', () => {
     expect(await store.list('mailbox')).toEqual(['a', 'b', 'c']);
   });
 
+  it('remove deletes a file once; removing again is not an error', async () => {
+    const store = await newStore();
+    await store.publish('mailbox/req-1.json', '{}');
+    expect(await store.remove('mailbox/req-1.json')).toBe(true);
+    expect(await store.remove('mailbox/req-1.json')).toBe(false);
+    expect(await store.fetch('mailbox/req-1.json')).toBeNull();
+  });
+
   it.each(['../escape', '/etc/passwd', 'a/../../b'])('refuses %s, which leaves the store', async (rel) => {
     const store = await newStore();
     await expect(store.publish(rel, 'x')).rejects.toThrow(/leaves/);

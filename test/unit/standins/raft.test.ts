@@ -91,6 +91,18 @@ describe('decide', () => {
     expect(decide(raft, withDead[2]!, withDead)?.next.peers).toEqual(['s2', 's3', 's4']);
   });
 
+  it('with five servers expecting three, bootstraps once and takes the other two in as voters', () => {
+    let raft = emptyRaft();
+    const all = linked(member('s1'), member('s2'), member('s3'), member('s4'), member('s5'));
+    const first = all.slice(0, 3);
+    raft = decide(raft, first[0]!, first)!.next;
+    expect(raft).toMatchObject({ leader: 's1', peers: ['s1', 's2', 's3'] });
+    for (const m of all.slice(3)) raft = decide(raft, m, all)!.next;
+    expect(raft.peers).toEqual(['s1', 's2', 's3', 's4', 's5']);
+    expect(raft.leader).toBe('s1');
+    for (const m of all) expect(decide(raft, m, all)).toBeNull();
+  });
+
   it('leaves a healthy cluster alone', () => {
     const ms = linked(member('s1'), member('s2'), member('s3'));
     for (const m of ms) expect(decide(formed, m, ms)).toBeNull();

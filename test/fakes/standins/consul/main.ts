@@ -1,4 +1,5 @@
 import { ConfigLoadError, type Obj } from '../config/hcl-load.ts';
+import { loadConfigInChild } from '../config/load-in-child.ts';
 import { ConfigError, parseFlags } from '../config/values.ts';
 import type { AgentLog } from '../log.ts';
 import { runConsulAgent } from './agent.ts';
@@ -25,9 +26,19 @@ function flagConfig(flags: Map<string, string[]>): Obj {
   return out;
 }
 
+/** -config-file and -config-dir values in command-line order: Consul loads them in that order. */
+function configTargets(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--?config-(?:file|dir)(?:=(.*))?$/.exec(args[i]!);
+    if (m) out.push(m[1] ?? args[++i] ?? '');
+  }
+  return out;
+}
+
 function load(args: readonly string[], env: NodeJS.ProcessEnv, positionalDirs: boolean): ConsulConfig {
   const { flags, rest } = parseFlags(args, BOOL_FLAGS);
-  const dirs = [...(flags.get('config-file') ?? []), ...(flags.get('config-dir') ?? []), ...(positionalDirs ? rest : [])];
+  const dirs = [...configTargets(args), ...(positionalDirs ? rest : [])];
   return loadConsulConfig({ configDirs: dirs, flagConfig: flagConfig(flags) }, env);
 }
 
@@ -60,7 +71,9 @@ export async function consulMain(args: string[], env: NodeJS.ProcessEnv, log: Ag
   if (sub === 'agent') {
     let cfg: ConsulConfig;
     try {
-      cfg = load(rest, env, false);
+      const { flags } = parseFlags(rest, BOOL_FLAGS);
+      const dirs = configTargets(rest);
+      cfg = await loadConfigInChild<ConsulConfig>('consul', dirs, flagConfig(flags), env);
     } catch (err) {
       errOut.write(`==> ${describe(err)}\n`);
       return 1;

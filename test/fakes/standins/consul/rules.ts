@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { isObj } from '../config/hcl-load.ts';
+import { parseRulesHcl } from '../config/rules-hcl.ts';
 
 // Consul ACL rules (HCL): `acl = "write"`, `node "web1" { policy = "write" }`,
 // `node_prefix "" { policy = "read" }`... An exact rule beats a prefix rule, the longest prefix
@@ -32,14 +32,23 @@ function levelOf(v: unknown, where: string): Level {
   throw new Error(`Invalid rule: ${where}: policy ${JSON.stringify(v)} is not one of read, write, list, deny`);
 }
 
+const cache = new Map<string, RuleSet>();
+
 /** Parses rule text into a RuleSet; throws "Failed to parse ACL rules" like the server does. */
 export function parseRules(text: string): RuleSet {
+  const cached = cache.get(text);
+  if (cached) return cached;
   const rules = emptyRules();
-  if (!text.trim()) return rules;
-  const hcl = createRequire(import.meta.url)('hcl2-parser') as { parseToObject(s: string): [unknown, unknown] };
-  const [data, err] = hcl.parseToObject(text);
-  if (!isObj(data) || (err && Object.keys(err as object).length)) throw new Error('Failed to parse ACL rules: invalid HCL');
-  addRules(rules, data);
+  if (text.trim()) {
+    let data: Record<string, unknown>;
+    try {
+      data = parseRulesHcl(text);
+    } catch (err) {
+      throw new Error(`Failed to parse ACL rules: ${(err as Error).message}`);
+    }
+    addRules(rules, data);
+  }
+  cache.set(text, rules);
   return rules;
 }
 

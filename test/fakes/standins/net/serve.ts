@@ -49,7 +49,10 @@ function listener(handler: Handler, isTls: boolean): http.RequestListener {
       };
       Promise.resolve()
         .then(() => handler(apiReq))
-        .catch((err: unknown): ApiResponse => ({ status: 500, text: (err as Error).message }))
+        .catch((err: unknown): ApiResponse =>
+          // A body that is not JSON is the caller's error, as the agents answer it.
+          err instanceof SyntaxError ? { status: 400, text: `Request decode failed: ${err.message}` } : { status: 500, text: (err as Error).message },
+        )
         .then((out) => {
           const headers: Record<string, string> = { ...(out.headers ?? {}) };
           let payload = '';

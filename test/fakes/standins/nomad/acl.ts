@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { isObj } from '../config/hcl-load.ts';
+import { parseRulesHcl } from '../config/rules-hcl.ts';
 
 // Nomad ACLs: management tokens can do everything; client tokens get the union of their policies'
 // rules (`node { policy = "read" }`, `agent { ... }`, `operator { ... }`, `namespace "x" { ... }`),
@@ -81,9 +81,12 @@ export type Capability = 'node' | 'agent' | 'operator';
 export function parseNomadRules(text: string): Partial<Record<Capability, Level>> {
   const out: Partial<Record<Capability, Level>> = {};
   if (!text.trim()) return out;
-  const hcl = createRequire(import.meta.url)('hcl2-parser') as { parseToObject(s: string): [unknown, unknown] };
-  const [data, err] = hcl.parseToObject(text);
-  if (!isObj(data) || (err && Object.keys(err as object).length)) throw new Error('Failed to parse ACL Policy: invalid HCL');
+  let data: Record<string, unknown>;
+  try {
+    data = parseRulesHcl(text);
+  } catch (err) {
+    throw new Error(`Failed to parse ACL Policy: ${(err as Error).message}`);
+  }
   for (const cap of ['node', 'agent', 'operator'] as const) {
     const blocks = data[cap];
     for (const b of Array.isArray(blocks) ? blocks : blocks ? [blocks] : []) {

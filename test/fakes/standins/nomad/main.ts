@@ -1,4 +1,5 @@
 import { ConfigLoadError, type Obj } from '../config/hcl-load.ts';
+import { loadConfigInChild } from '../config/load-in-child.ts';
 import { ConfigError, parseFlags } from '../config/values.ts';
 import type { AgentLog } from '../log.ts';
 import { runNomadAgent } from './agent.ts';
@@ -57,7 +58,7 @@ export async function nomadMain(args: string[], env: NodeJS.ProcessEnv, log: Age
     const { flags } = parseFlags(rest, BOOL_FLAGS);
     let cfg: NomadConfig;
     try {
-      cfg = loadNomadConfig(flags.get('config') ?? [], flagConfig(flags), env);
+      cfg = await loadConfigInChild<NomadConfig>('nomad', flags.get('config') ?? [], flagConfig(flags), env);
     } catch (err) {
       errOut.write(`==> ${describe(err)}\n`);
       return 1;

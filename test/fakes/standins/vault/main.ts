@@ -1,7 +1,8 @@
 import { ConfigLoadError } from '../config/hcl-load.ts';
+import { loadConfigInChild } from '../config/load-in-child.ts';
 import { ConfigError, parseFlags } from '../config/values.ts';
 import type { AgentLog } from '../log.ts';
-import { loadVaultConfig, type VaultConfig } from './config.ts';
+import type { VaultConfig } from './config.ts';
 import { runVaultServer } from './server.ts';
 
 // The `vault` command line: `server -config=DIR` (repeatable) and `version`.
@@ -24,7 +25,7 @@ export async function vaultMain(args: string[], env: NodeJS.ProcessEnv, log: Age
   }
   let cfg: VaultConfig;
   try {
-    cfg = loadVaultConfig(targets);
+    cfg = await loadConfigInChild<VaultConfig>('vault', targets, {}, env);
   } catch (err) {
     const msg = err instanceof ConfigError || err instanceof ConfigLoadError ? err.message : String(err);
     errOut.write(`Error loading configuration from ${targets.join(', ')}: ${msg}\n`);
