@@ -72,7 +72,7 @@ export const command: Command = {
   positionals: true,
   details: [
     'json    print the JSON projection (the shape hcl2-parser gives; --oracle: hcl2-parser itself)',
-    'get     print the value at a dotted PATH (acl.default_policy) as JSON',
+    'get     print the value at a dotted PATH (acl.default_policy): a string bare, anything else as JSON',
     'set     set the argument at PATH to VALUE, an HCL value (1, \'"allow"\', \'["a"]\'); adds it if absent',
     'phase   apply the bootstrap edits (reversible, marked with # hashinode:bootstrap) or revert them;',
     '        the flavor comes from --flavor, else from the file or directory name (nomad = nomad)',

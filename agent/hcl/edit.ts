@@ -1,8 +1,9 @@
 import { HashinodeError } from '../core/errors.ts';
-import type { Attribute, Block, Body, BodyItem, HclDocument } from './cst.ts';
+import type { Attribute, Block, Body, BodyItem, Expression, HclDocument } from './cst.ts';
 import { toJson } from './json.ts';
+import { keyName } from './entries.ts';
 import { applySplices, eolAt, lineStartOf, ownedLines } from './lines.ts';
-import { commentSplice, restoreMarked } from './markers.ts';
+import { commentSplice, markedSplices, restoreMarked } from './markers.ts';
 import { parse } from './parser.ts';
 
 // Edits by path (`acl.default_policy`, `server.bootstrap_expect`, `service.web.port` through a
@@ -70,6 +71,8 @@ export interface Located {
   missing: string[];
   name: string;
   items: BodyItem[];
+  /** The path went into an argument's object value (`ports = { https = 8501 }`): that value. */
+  objectValue?: Expression;
 }
 
 /** Finds where path's last segment lives; missing intermediate blocks are reported, not guessed. */
@@ -86,8 +89,12 @@ export function locate(doc: HclDocument, path: string): Located {
     const blocks = blocksAt(body, rest);
     if (blocks.length > 1) throw editError(doc, path, `there are ${blocks.length} '${segments.slice(0, i + 1).join('.')}' blocks: the path is ambiguous`);
     if (blocks.length === 0) {
-      const attr = body.items.find((it) => it.kind === 'attribute' && it.name === segments[i]);
-      if (attr) throw editError(doc, path, `'${segments.slice(0, i + 1).join('.')}' is an argument, not a block`);
+      const attr = body.items.find((it): it is Attribute => it.kind === 'attribute' && it.name === segments[i]);
+      if (attr) {
+        const value = attr.expr.kind === 'object' ? valueInObject(doc, attr.expr, segments.slice(i + 1)) : undefined;
+        if (!value) throw editError(doc, path, `'${segments.slice(0, i + 1).join('.')}' is an argument${attr.expr.kind === 'object' ? ' without that key' : ', not a block'}`);
+        return { body, parent, missing: [], name: segments[segments.length - 1]!, items: [], objectValue: value };
+      }
       return { body, parent, missing: segments.slice(i, -1), name: segments[segments.length - 1]!, items: [] };
     }
     parent = blocks[0]!.block;
@@ -97,6 +104,19 @@ export function locate(doc: HclDocument, path: string): Located {
   const name = segments[segments.length - 1]!;
   const items = body.items.filter((it) => (it.kind === 'attribute' ? it.name : it.type) === name);
   return { body, parent, missing: [], name, items };
+}
+
+/** The value at keys inside an object expression (nested objects followed), if every key is there. */
+function valueInObject(doc: HclDocument, obj: Expression, keys: string[]): Expression | undefined {
+  let current: Expression = obj;
+  for (const key of keys) {
+    if (current.kind !== 'object') return undefined;
+    // The last item with a key wins, as in the projection.
+    const item = current.items.findLast((it) => keyName(doc, it.key) === key);
+    if (!item) return undefined;
+    current = item.value;
+  }
+  return current;
 }
 
 /** Checks that text is one HCL expression and returns it trimmed. */
@@ -122,6 +142,11 @@ export function setAttribute(text: string, path: string, valueLiteral: string, f
   const doc = parse(text, file);
   const value = checkValueLiteral(valueLiteral, path);
   const at = locate(doc, path);
+  if (at.objectValue) {
+    const out = applySplices(text, [{ start: at.objectValue.start, end: at.objectValue.end, text: value }]);
+    parse(out, file);
+    return out;
+  }
   const attr = at.items.find((it): it is Attribute => it.kind === 'attribute');
   if (attr) return replaceValue(text, attr, value, file);
   if (at.items.length > 0) throw editError(doc, path, `'${at.name}' is a block, not an argument`);
@@ -186,6 +211,7 @@ function bodyIndent(text: string, body: Body, parent: Block | undefined): string
 export function removeItem(text: string, path: string, file?: string): string {
   const doc = parse(text, file);
   const at = locate(doc, path);
+  if (at.objectValue) throw editError(doc, path, 'is inside an object value: only set can change it');
   if (at.items.length === 0) throw editError(doc, path, 'no such argument or block');
   if (at.items.length > 1) throw editError(doc, path, `there are ${at.items.length} of them: the path is ambiguous`);
   const span = ownedLines(text, at.items[0]!);
@@ -202,10 +228,16 @@ export function removeItem(text: string, path: string, file?: string): string {
 export function commentOut(text: string, path: string, opts: { tag?: string; file?: string } = {}): string {
   const doc = parse(text, opts.file);
   const at = locate(doc, path);
+  if (at.objectValue) throw editError(doc, path, 'is inside an object value: only set can change it');
   if (at.items.length === 0) throw editError(doc, path, 'no such argument or block');
+  const tag = opts.tag ?? 'edit';
   const out = applySplices(
     text,
-    at.items.map((item) => commentSplice(doc, item, at.parent, path, opts.tag ?? 'edit')),
+    markedSplices(
+      text,
+      at.items.map((item) => commentSplice(doc, item, at.parent, path, tag)),
+      tag,
+    ),
   );
   parse(out, opts.file);
   return out;

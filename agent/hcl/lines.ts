@@ -1,3 +1,4 @@
+import { HashinodeError } from '../core/errors.ts';
 import type { BodyItem } from './cst.ts';
 
 // Line arithmetic for edits that must touch only the lines they change.
@@ -47,7 +48,7 @@ export function applySplices(text: string, splices: Splice[]): string {
   let out = '';
   let at = 0;
   for (const s of sorted) {
-    if (s.start < at) throw new Error(`overlapping edits at offset ${s.start}`);
+    if (s.start < at) throw new HashinodeError('HN_E_HCL_EDIT', `two edits overlap at offset ${s.start}: apply them one at a time`);
     out += text.slice(at, s.start) + s.text;
     at = s.end;
   }

@@ -1,7 +1,8 @@
-import type { Block, BodyItem, HclDocument } from './cst.ts';
+import type { Attribute, Block, BodyItem, HclDocument, ObjectExpr } from './cst.ts';
 import { checkValueLiteral } from './edit.ts';
-import { applySplices, type Splice } from './lines.ts';
-import { commentPrefix, commentSplice, restoreMarked, setSplice, setSuffix } from './markers.ts';
+import { type Entry, entriesNamed } from './entries.ts';
+import { applySplices } from './lines.ts';
+import { commentPrefix, commentSplice, entryCommentSplice, entrySetSplice, type MarkedEdit, markedSplices, restoreMarked, setSplice, setSuffix } from './markers.ts';
 import { parse } from './parser.ts';
 
 // The single-node bootstrap edits and their exact revert, with the markers of markers.ts tagged
@@ -50,20 +51,38 @@ export function applyPhaseEdit(text: string, phase: Phase, flavor: Flavor, file?
   return bootstrap(text, flavor, file);
 }
 
-/** Items named by path: the last segment inside every (unlabelled) block named by the others. */
-function itemsAt(doc: HclDocument, path: string[]): { item: BodyItem; parent: Block | undefined }[] {
-  let level: { items: BodyItem[]; parent: Block | undefined }[] = [{ items: doc.body.items, parent: undefined }];
+type Target = { kind: 'item'; item: BodyItem; parent: Block | undefined } | { kind: 'entry'; entry: Entry };
+
+type Container = { kind: 'body'; items: BodyItem[]; parent: Block | undefined } | { kind: 'object'; object: ObjectExpr; attr: Attribute };
+
+/**
+ * What a path names: the last segment inside every unlabelled block named by the others, or
+ * inside their object values (`acl = { tokens = {...} }` is edited like `acl { tokens {...} }`).
+ */
+function targetsAt(doc: HclDocument, path: string[]): Target[] {
+  let level: Container[] = [{ kind: 'body', items: doc.body.items, parent: undefined }];
   for (const seg of path.slice(0, -1)) {
-    const next: typeof level = [];
-    for (const l of level) {
-      for (const it of l.items) if (it.kind === 'block' && it.type === seg && it.labels.length === 0) next.push({ items: it.body.items, parent: it });
+    const next: Container[] = [];
+    for (const c of level) {
+      if (c.kind === 'body') {
+        for (const it of c.items) {
+          if (it.kind === 'block' && it.type === seg && it.labels.length === 0) next.push({ kind: 'body', items: it.body.items, parent: it });
+          if (it.kind === 'attribute' && it.name === seg && it.expr.kind === 'object') next.push({ kind: 'object', object: it.expr, attr: it });
+        }
+      } else {
+        for (const e of entriesNamed(doc, c.attr, c.object, seg)) if (e.value.kind === 'object') next.push({ kind: 'object', object: e.value, attr: c.attr });
+      }
     }
     level = next;
   }
   const name = path[path.length - 1]!;
-  const out: { item: BodyItem; parent: Block | undefined }[] = [];
-  for (const l of level) {
-    for (const it of l.items) if ((it.kind === 'attribute' ? it.name : it.type) === name) out.push({ item: it, parent: l.parent });
+  const out: Target[] = [];
+  for (const c of level) {
+    if (c.kind === 'body') {
+      for (const it of c.items) if ((it.kind === 'attribute' ? it.name : it.type) === name) out.push({ kind: 'item', item: it, parent: c.parent });
+    } else {
+      for (const entry of entriesNamed(doc, c.attr, c.object, name)) out.push({ kind: 'entry', entry });
+    }
   }
   return out;
 }
@@ -71,19 +90,26 @@ function itemsAt(doc: HclDocument, path: string[]): { item: BodyItem; parent: Bl
 function bootstrap(text: string, flavor: Flavor, file?: string): string {
   const doc = parse(text, file);
   const plan = PHASE_PLANS[flavor];
-  const splices: Splice[] = [];
+  const edits: MarkedEdit[] = [];
   for (const path of plan.comment) {
-    for (const { item, parent } of itemsAt(doc, path)) splices.push(commentSplice(doc, item, parent, path.join('.'), TAG));
-  }
-  for (const { path, value, onlyIf } of plan.set) {
-    if (onlyIf && itemsAt(doc, onlyIf).length === 0) continue;
-    const literal = checkValueLiteral(value, path.join('.'));
-    for (const { item, parent } of itemsAt(doc, path)) {
-      if (item.kind !== 'attribute' || item.raw === literal) continue;
-      splices.push(setSplice(doc, item, parent, literal, path.join('.'), TAG));
+    const what = path.join('.');
+    for (const t of targetsAt(doc, path)) {
+      edits.push(t.kind === 'item' ? commentSplice(doc, t.item, t.parent, what, TAG) : entryCommentSplice(doc, t.entry, what, TAG));
     }
   }
-  const out = applySplices(text, splices);
+  for (const { path, value, onlyIf } of plan.set) {
+    if (onlyIf && targetsAt(doc, onlyIf).length === 0) continue;
+    const what = path.join('.');
+    const literal = checkValueLiteral(value, what);
+    for (const t of targetsAt(doc, path)) {
+      if (t.kind === 'entry') {
+        if (text.slice(t.entry.value.start, t.entry.value.end) !== literal) edits.push(entrySetSplice(doc, t.entry, literal, what));
+      } else if (t.item.kind === 'attribute' && t.item.raw !== literal) {
+        edits.push(setSplice(doc, t.item, t.parent, literal, what));
+      }
+    }
+  }
+  const out = applySplices(text, markedSplices(text, edits, TAG));
   parse(out, file);
   return out;
 }

@@ -8,19 +8,27 @@ import type { PhaseDef } from './runner.ts';
 export const pkiPhase: PhaseDef<WorkflowContext> = {
   name: 'pki',
   roles: 'all',
-  frequency: 'per-instance',
+  // Always, but idempotent: a holder that lost its lease before the cluster was ready must drop its
+  // own CA and take the new holder's materials, which a per-instance phase would never notice.
+  frequency: 'always',
   describe: (ctx) => (ctx.first ? 'create the CAs and gossip keys and issue this server its certificates' : 'wait for cluster ready, then request certificates and keys through the mailbox'),
   async run(ctx) {
     const { installMaterials } = await import('../pki/bundle.ts');
     if (ctx.first) {
+      // Certificates are issued once: re-issuing on every run would change files (and restart
+      // services) on every boot.
+      if (ctx.journal.hasCheckpoint('pki:holder')) return 'CA holder: materials in place';
       const { holderMaterials, ownBundle, secretKeeper } = await import('./holder.ts');
       await ctx.lease?.assertCurrent();
       const materials = await holderMaterials(ctx, await secretKeeper(ctx));
       const { files } = await installMaterials(await ownBundle(ctx, materials), ctx.deps.paths);
+      await ctx.journal.checkpoint('pki:holder', new Date(ctx.deps.clock.now()).toISOString());
       return `CA holder: ${Object.keys(materials.cas).join(', ')} CAs; ${files.filter((f) => f.changed).length} files written`;
     }
     const { waitClusterReady } = await import('./cluster-ready.ts');
-    await waitClusterReady(ctx);
+    const ready = await waitClusterReady(ctx);
+    if (ready.by === ctx.instanceId) return 'CA holder (cluster ready)';
+    if (ctx.journal.hasCheckpoint(`pki:mailbox:${ready.by}:${ready.term}`)) return 'materials already received';
     const { requestMaterials } = await import('../pki/mailbox.ts');
     const { mailboxKey } = await import('./holder.ts');
     const store = await ctx.ensureStore();
@@ -36,6 +44,7 @@ export const pkiPhase: PhaseDef<WorkflowContext> = {
       ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}),
     });
     const { files } = await installMaterials(bundle, ctx.deps.paths);
+    await ctx.journal.checkpoint(`pki:mailbox:${ready.by}:${ready.term}`, new Date(ctx.deps.clock.now()).toISOString());
     return `${bundle.kind} bundle from the mailbox; ${files.filter((f) => f.changed).length} files written`;
   },
 };
@@ -43,7 +52,8 @@ export const pkiPhase: PhaseDef<WorkflowContext> = {
 export const renderPhase: PhaseDef<WorkflowContext> = {
   name: 'render',
   roles: 'all',
-  frequency: 'per-boot',
+  // Idempotent by comparison, and its inputs (materials) can change within a boot.
+  frequency: 'always',
   describe: () => 'render consul/nomad/vault configs for this node and write the ones that changed',
   async run(ctx) {
     const { renderAndApply } = await import('./render-step.ts');

@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { type CommandContext, boolOpt, stringOpt } from '../cli/command.ts';
 import type { Deps } from '../core/deps.ts';
@@ -23,11 +24,23 @@ export function crashHook(env: NodeJS.ProcessEnv, isFirst: () => boolean): ((poi
   const at = env.HASHINODE_CRASH_AT;
   if (!at) return undefined;
   const onlyFirst = env.HASHINODE_CRASH_ONLY_FIRST === '1';
+  const onceFile = env.HASHINODE_CRASH_ONCE_FILE;
   return (point) => {
     if (point !== at || (onlyFirst && !isFirst())) return;
+    if (onceFile && !claimOnce(onceFile)) return;
     process.stderr.write(`hashinode: test hook HASHINODE_CRASH_AT=${at}: SIGKILL\n`);
     process.kill(process.pid, 'SIGKILL');
   };
+}
+
+/** Across a whole simulated datacenter only one process crashes: the first to create the file. */
+function claimOnce(file: string): boolean {
+  try {
+    closeSync(openSync(file, 'wx'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function durationOpt(ctx: CommandContext, name: string): Promise<number | undefined> {

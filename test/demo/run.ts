@@ -35,15 +35,16 @@ const tty = process.stdout.isTTY === true;
 const t0 = Date.now();
 const sim = await Sim.create({ servers, workers, vault: values.vault, consulServers: Math.min(3, servers), timeout: `${values.timeout}s` });
 const killed = new Set<string>();
+let finished = false;
 const out = (s: string) => process.stdout.write(s);
 out(`hashinode demo: ${servers} servers, ${workers} workers under ${sim.dir}\n`);
 out(`  shared disk ${sim.sharedDir}, fake EC2 ${sim.ec2.url}${killAt ? `, the first server is killed (SIGKILL) before ${killAt} and restarted` : ''}\n\n`);
 
 function startNode(n: SimNode, first: boolean): void {
-  const env: Record<string, string> = first && killAt ? { HASHINODE_CRASH_AT: `before:${killAt}`, HASHINODE_CRASH_ONLY_FIRST: '1' } : {};
+  const env: Record<string, string> = first && killAt ? { HASHINODE_CRASH_AT: `before:${killAt}`, HASHINODE_CRASH_ONLY_FIRST: '1', HASHINODE_CRASH_ONCE_FILE: `${sim.dir}/crashed-once` } : {};
   void sim.start(n, env).then((code) => {
     // systemd's Restart=on-failure: a killed agent is started again and resumes from its journal.
-    if (code === 137 && !killed.has(n.name)) {
+    if (code === 137 && !killed.has(n.name) && !finished) {
       killed.add(n.name);
       startNode(n, false);
     }
@@ -103,6 +104,7 @@ for (;;) {
   await new Promise((r) => setTimeout(r, tty ? 250 : 500));
 }
 const formationMs = Date.now() - t0;
+finished = true;
 
 out('\nsummary\n');
 const ready = await sim.clusterReady();

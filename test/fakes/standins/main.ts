@@ -11,6 +11,10 @@ const loaders: Record<string, () => Promise<Main>> = {
   vault: async () => (await import('./vault/main.ts')).vaultMain,
 };
 
+// A supervisor that stops reading our output must not kill the agent (the real ones ignore EPIPE).
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
 const [product, ...args] = process.argv.slice(2);
 const load = loaders[product ?? ''];
 if (!load) {

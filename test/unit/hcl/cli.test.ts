@@ -108,3 +108,10 @@ describe('hashinode hcl', () => {
     expect(r).toMatchObject({ code: 0, stdout: '3\n' });
   }, 90_000);
 });
+
+describe('hashinode hcl set with a negative number', () => {
+  it('takes the value after --', async () => {
+    const f = await file('consul.hcl', 'ports {\n  https = 8501\n}\n');
+    expect(await runMain(['hcl', 'set', f, 'ports.https', '--', '-1'])).toMatchObject({ code: 0, stdout: 'ports {\n  https = -1\n}\n' });
+  });
+});

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { REPO } from '../../helpers/cli.ts';
 
 // The corpus every law is checked on: the fixtures under test/fixtures/hcl, plus this repository's
-// config templates. A template holding `{{ ... }}` placeholders is made into HCL by one fixed rule:
-// each placeholder becomes the string "placeholder" and each section tag line ({{#if}}, {{else}},
-// {{/if}}) is dropped, keeping both branches. The result must parse like any hand-written file.
+// config templates. A template holding `{{ ... }}` tags is made into HCL by one fixed rule: the
+// first branch of every {{#if}} is kept (its {{else}} branch dropped), every {{#each}} body kept
+// once, comments dropped, and each placeholder becomes the string "placeholder". The result must
+// parse like any hand-written file.
 
 export interface CorpusFile {
   name: string;
@@ -29,13 +30,28 @@ function walk(dir: string): string[] {
   return out.sort();
 }
 
-const PLACEHOLDER = /\{\{\s*[^#/{}][^{}]*\}\}/g;
-const SECTION_LINE = /^[ \t]*\{\{\s*(?:[#/][^{}]*|else\s*)\}\}[ \t]*\r?\n/gm;
+// Tags of agent/render/engine.ts: {{#if}} {{else}} {{/if}} and {{#each}} {{/each}} sections,
+// {{! comments }} and {{ path | filter }} placeholders. A line holding only a section tag or a
+// comment disappears with its newline, as the engine renders it.
+const TAG_LINE = /^[ \t]*(\{\{\s*(?:[#/!][^{}]*|else\s*)\}\})[ \t]*\r?\n/gm;
 
-/** A config template with placeholders, turned into plain HCL by the rule above. */
+/** A config template turned into plain HCL: the first branch of each if, each body once. */
 export function templateToHcl(text: string): string {
   if (!text.includes('{{')) return text;
-  return text.replace(SECTION_LINE, '').replace(PLACEHOLDER, '"placeholder"');
+  const skipping: boolean[] = [];
+  let out = '';
+  for (const piece of text.replace(TAG_LINE, '$1').split(/(\{\{[^{}]*\}\})/)) {
+    const tag = /^\{\{\s*([#/!]|else\b)?/.exec(piece);
+    const skip = skipping.includes(true);
+    if (!tag) {
+      if (!skip) out += piece;
+    } else if (tag[1] === '#') skipping.push(false);
+    else if (tag[1] === 'else') skipping[skipping.length - 1] = true;
+    else if (tag[1] === '/') skipping.pop();
+    // Inside a string or a word (`"{{ x }}"`, `dc-{{ x }}`) the placeholder is plain text.
+    else if (tag[1] === undefined && !skip) out += /["\w./-]$/.test(out) ? 'placeholder' : '"placeholder"';
+  }
+  return out;
 }
 
 function flavorOf(file: string): 'consul' | 'nomad' {

@@ -101,6 +101,15 @@ describe('setAttribute', () => {
     expect(() => setAttribute(CONFIG, path, value)).toThrow(expect.objectContaining({ code: 'HN_E_HCL_EDIT', message: expect.stringContaining(reason) }));
   });
 
+  it('replaces a value inside an argument\'s object value, nested objects and quoted keys included', () => {
+    const text = 'ports = {\n  http  = -1 # off\n  "https" = 8501\n}\nacl {\n  tokens = { agent = "a", nested = { x = 1 } }\n}\n';
+    expect(setAttribute(text, 'ports.https', '8502')).toBe(text.replace('8501', '8502'));
+    expect(setAttribute(text, 'ports.http', '8500')).toBe(text.replace('-1 # off', '8500 # off'));
+    expect(setAttribute(text, 'acl.tokens.nested.x', '2')).toBe(text.replace('x = 1', 'x = 2'));
+    expect(() => setAttribute(text, 'ports.grpc', '8502')).toThrow(expect.objectContaining({ code: 'HN_E_HCL_EDIT', message: expect.stringContaining('without that key') }));
+    expect(() => removeItem(text, 'ports.http')).toThrow(expect.objectContaining({ code: 'HN_E_HCL_EDIT', message: expect.stringContaining('only set') }));
+  });
+
   it('refuses to insert into a one-line block', () => {
     expect(() => setAttribute('acl { enabled = true }\n', 'acl.x', '1')).toThrow(expect.objectContaining({ code: 'HN_E_HCL_EDIT' }));
   });

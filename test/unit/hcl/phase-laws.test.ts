@@ -10,11 +10,12 @@ type Obj = Record<string, unknown>;
 /** What hcl2-parser must see after bootstrap: the original projection with the intended edits. */
 function intended(json: Obj, flavor: 'consul' | 'nomad'): Obj {
   const j = structuredClone(json);
-  const blocks = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+  // Blocks project to arrays of objects, object-valued arguments to one object: both are edited.
+  const containers = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : v !== null && typeof v === 'object' ? [v as Obj] : []);
   if (flavor === 'consul') {
     if ('bootstrap_expect' in j) j.bootstrap_expect = 1;
-    if (Array.isArray(j.tls)) {
-      for (const ports of blocks(j.ports)) {
+    if ('tls' in j) {
+      for (const ports of containers(j.ports)) {
         if ('https' in ports) ports.https = -1;
         if ('grpc_tls' in ports) ports.grpc_tls = -1;
       }
@@ -22,12 +23,12 @@ function intended(json: Obj, flavor: 'consul' | 'nomad'): Obj {
     delete j.retry_join;
     delete j.tls;
     delete j.auto_encrypt;
-    for (const acl of blocks(j.acl)) {
+    for (const acl of containers(j.acl)) {
       delete acl.tokens;
       if ('default_policy' in acl) acl.default_policy = 'allow';
     }
   } else {
-    for (const server of blocks(j.server)) {
+    for (const server of containers(j.server)) {
       if ('bootstrap_expect' in server) server.bootstrap_expect = 1;
       delete server.server_join;
       delete server.retry_join;

@@ -167,3 +167,31 @@ describe('phase edits in one-line blocks', () => {
     expect(applyPhaseEdit(out, 'bootstrap', 'consul')).toBe(out);
   });
 });
+
+describe('phase edits in object values (acl = { ... })', () => {
+  it('edits entries on their own lines like block arguments', () => {
+    const text = 'acl = {\n  default_policy = "deny", # strict\n  tokens = {\n    agent = "t"\n  }\n}\n';
+    const out = applyPhaseEdit(text, 'bootstrap', 'consul');
+    expect(out).toBe(
+      'acl = {\n  default_policy = "allow", # strict # hashinode:bootstrap-set\n  # hashinode:bootstrap default_policy = "deny", # strict\n  # hashinode:bootstrap tokens = {\n    # hashinode:bootstrap agent = "t"\n  # hashinode:bootstrap }\n}\n',
+    );
+    expect(applyPhaseEdit(out, 'revert', 'consul')).toBe(text);
+    expect(applyPhaseEdit(out, 'bootstrap', 'consul')).toBe(out);
+  });
+
+  it('merges several edits of one single-line object into one marked line', () => {
+    const text = 'ports = { https = 8501, grpc_tls = 8503 }\nacl = { tokens = { a = 1 }, default_policy = "deny" }\ntls = {}\n';
+    const out = applyPhaseEdit(text, 'bootstrap', 'consul');
+    expect(out).toBe(
+      'ports = { https = -1, grpc_tls = -1 } # hashinode:bootstrap-set\n# hashinode:bootstrap ports = { https = 8501, grpc_tls = 8503 }\n' +
+        'acl = { default_policy = "allow" } # hashinode:bootstrap-set\n# hashinode:bootstrap acl = { tokens = { a = 1 }, default_policy = "deny" }\n' +
+        '# hashinode:bootstrap tls = {}\n',
+    );
+    expect(applyPhaseEdit(out, 'revert', 'consul')).toBe(text);
+  });
+
+  it('refuses an entry sharing a line inside a multi-line object', () => {
+    const text = 'acl = {\n  enabled = true, tokens = { a = 1 }\n}\n';
+    expect(() => applyPhaseEdit(text, 'bootstrap', 'consul')).toThrow(expect.objectContaining({ code: 'HN_E_HCL_EDIT' }));
+  });
+});

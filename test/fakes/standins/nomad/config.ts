@@ -74,8 +74,9 @@ export function buildNomadConfig(merged: Obj, files: string[], env: NodeJS.Proce
     else throw new ConfigError('Invalid encryption key: illegal base64 data');
     if (![16, 24, 32].includes(bytes)) throw new ConfigError('Invalid encryption key: key size must be 16, 24 or 32 bytes');
   }
-  const bootstrapExpect = int(server, 'bootstrap_expect') ?? 0;
-  if (bootstrapExpect < 0) throw new ConfigError(`server.bootstrap_expect cannot be ${bootstrapExpect}`);
+  // Nomad only uses a positive bootstrap_expect; 0 (or less) means this server never bootstraps a
+  // cluster itself and waits to join one (nomad/serf.go maybeBootstrap).
+  const bootstrapExpect = Math.max(0, int(server, 'bootstrap_expect') ?? 0);
   if (serverEnabled && bootstrapExpect === 1) warnings.push('WARNING: Bootstrap mode enabled! Potentially unsafe operation.');
   if (serverEnabled && bootstrapExpect % 2 === 0) warnings.push('WARNING: Number of bootstrap servers should ideally be set to an odd number.');
   const serverJoin = block(server, 'server_join');
