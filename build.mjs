@@ -7,7 +7,7 @@
 // 3. One SEA blob made by the x64 Node, injected into each target's Node:
 //    dist/hashinode-linux-x64, dist/hashinode-linux-arm64 (packaging/build/sea.mjs).
 
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundle } from './packaging/build/bundle.mjs';
@@ -41,9 +41,13 @@ async function run() {
   };
   for (const c of bundled.chunks) manifest.chunks[c.name] = { kind: c.kind, source: c.spec, bytes: c.bytes, importers: c.importers };
 
-  if (!values['no-sea']) {
-    const pins = readPins(repo);
-    const targets = values.targets ? values.targets.split(',') : Object.keys(pins.binaries);
+  const pins = readPins(repo);
+  const targets = values['no-sea'] ? [] : values.targets ? values.targets.split(',') : Object.keys(pins.binaries);
+  // An executable not rebuilt now would carry an older bundle: remove it rather than leave it stale.
+  for (const target of Object.keys(pins.binaries)) {
+    if (!targets.includes(target)) rmSync(path.join(dist, `hashinode-${target}`), { force: true });
+  }
+  if (targets.length > 0) {
     // The blob is made by the x64 Node (the architecture of the build machines). Its content does
     // not depend on the architecture (no code cache, no snapshot), so another host can make it with
     // its own Node of the same version.

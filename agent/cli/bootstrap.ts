@@ -56,11 +56,18 @@ export async function runBootstrap(ctx: CommandContext, only?: string): Promise<
         instanceId: (c) => c.identified?.facts.instance.instanceId ?? null,
         ...(wctx.opts.crashPoint ? { crashPoint: wctx.opts.crashPoint } : {}),
         onEvent,
+        cpuMs: () => {
+          const u = process.cpuUsage();
+          return (u.user + u.system) / 1000;
+        },
       });
       if (outcome.ok) {
         if (boolOpt(ctx.values, 'serve') && wctx.holderLoop && !dryRun(ctx)) {
           ctx.stderr.write('hashinode bootstrap: ready; answering mailbox requests until SIGTERM\n');
-          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+          await new Promise<void>((resolve) => {
+            if (ctx.signal.aborted) resolve();
+            else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+          });
         }
         return 0;
       }

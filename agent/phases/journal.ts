@@ -23,6 +23,8 @@ export interface RunRecord {
   startedAt: string;
   bootId: string;
   phases: { name: string; result: string; durationMs: number }[];
+  /** CPU time (user + system) of the agent process at the end of the run. */
+  cpuMs?: number;
 }
 
 export interface JournalData {

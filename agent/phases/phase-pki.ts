@@ -57,7 +57,11 @@ export const renderPhase: PhaseDef<WorkflowContext> = {
   describe: () => 'render consul/nomad/vault configs for this node and write the ones that changed',
   async run(ctx) {
     const { renderAndApply } = await import('./render-step.ts');
-    const { changed, pending } = await renderAndApply(ctx, ['consul', 'nomad', 'vault']);
+    // Until the cluster is ready, consul.hcl on the first server belongs to the bootstrap dance:
+    // rewriting it here would bounce a Consul that runs in bootstrap form.
+    const { readClusterReady } = await import('./cluster-ready.ts');
+    const dancing = ctx.first && !(await readClusterReady(await ctx.ensureStore()));
+    const { changed, pending } = await renderAndApply(ctx, ['consul', 'nomad', 'vault'], dancing ? ['/etc/consul.d/consul.hcl'] : []);
     const parts = [changed.length ? `wrote ${changed.length} files` : 'unchanged'];
     if (pending.length) parts.push(`pending: ${pending.join(', ')}`);
     return parts.join('; ');

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { HashinodeError, toHashinodeError } from '../core/errors.ts';
 import type { Role } from '../node/types.ts';
-import type { Frequency, Journal } from './journal.ts';
+import type { Frequency, Journal, RunRecord } from './journal.ts';
 
 // Phases are data: the runner decides from the journal, the node's roles and the flags whether a
 // phase runs, and records every start/end so `hashinode analyze` can show where the time went.
@@ -49,6 +49,8 @@ export interface RunnerOptions<C> {
   /** Test hook: called at every phase boundary (`before:NAME`, `after:NAME`). */
   crashPoint?: (point: string) => void;
   onEvent?: (event: PhaseEvent) => void;
+  /** This process's CPU time so far (ms), recorded with the run (the agent's own cost). */
+  cpuMs?: () => number;
 }
 
 export interface RunOutcome {
@@ -82,7 +84,7 @@ export async function runPhases<C>(ctx: C, opts: RunnerOptions<C>): Promise<RunO
   validatePhaseNames(opts.skip ?? [], names, '--skip-phases');
   if (opts.only !== undefined) validatePhaseNames([opts.only], names, 'phase');
   const results: RunOutcome['results'] = [];
-  const run = { startedAt: new Date(clock.now()).toISOString(), bootId: opts.bootId, phases: [] as RunOutcome['results'] };
+  const run: RunRecord = { startedAt: new Date(clock.now()).toISOString(), bootId: opts.bootId, phases: [] as RunOutcome['results'] };
   const emit = (e: PhaseEvent) => opts.onEvent?.(e);
   const finish = (name: string, result: PhaseResult, durationMs = 0, summary?: string, error?: HashinodeError) => {
     results.push({ name, result, durationMs, ...(summary ? { summary } : {}) });
@@ -151,12 +153,14 @@ export async function runPhases<C>(ctx: C, opts: RunnerOptions<C>): Promise<RunO
       }
       finish(phase.name, 'failed', durationMs, undefined, error);
       run.phases = results;
+      if (opts.cpuMs) run.cpuMs = Math.round(opts.cpuMs());
       if (!opts.dryRun && journal.isBound) await journal.addRun(run);
       return { ok: false, results, error };
     }
     opts.crashPoint?.(`after:${phase.name}`);
   }
   run.phases = results;
+  if (opts.cpuMs) run.cpuMs = Math.round(opts.cpuMs());
   if (!opts.dryRun && journal.isBound) await journal.addRun(run);
   return { ok: true, results };
 }

@@ -169,6 +169,11 @@ export class LocalServiceManager implements ServiceManager {
       const deadline = this.opts.clock.monotonic() + (this.opts.stopTimeoutMs ?? 10_000);
       while (alive(pid) && !(await this.isZombie(pid)) && this.opts.clock.monotonic() < deadline) await this.opts.clock.sleep(50);
       if (alive(pid) && !(await this.isZombie(pid))) process.kill(pid, 'SIGKILL');
+      // A service started by an earlier (killed) agent is no child of ours: its exit is reaped by
+      // init, a moment later. Like systemd, report "stopped" only once the pid is really gone, so
+      // a restart never meets its predecessor still registered.
+      const reaped = this.opts.clock.monotonic() + 5_000;
+      while (alive(pid) && this.opts.clock.monotonic() < reaped) await this.opts.clock.sleep(20);
     }
     await removeIfPresent(this.pidFile(unit));
   }

@@ -184,11 +184,11 @@ export class Sim {
   }
 
   /** Resolves when every node's journal says ready (or rejects when a node exits with an error). */
-  async waitReady(timeoutMs: number, nodes: SimNode[] = this.nodes): Promise<void> {
+  async waitReady(timeoutMs: number, nodes: SimNode[] = this.nodes, bootId?: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const states = await Promise.all(nodes.map(async (n) => ({ n, j: await this.journal(n) })));
-      if (states.every(({ j }) => j?.phases.ready?.status === 'done')) return;
+      if (states.every(({ j }) => j?.phases.ready?.status === 'done' && (bootId === undefined || j.phases.ready.bootId === bootId))) return;
       const failed = nodes.find((n) => n.exitCode !== null && n.exitCode !== 0);
       if (failed) throw new Error(`${failed.name} exited ${failed.exitCode}:\n${failed.errors.slice(-2000)}`);
       if (Date.now() > deadline) {
@@ -214,7 +214,11 @@ export class Sim {
     for (const n of this.nodes) {
       if (n.proc && n.exitCode === null) n.proc.kill('SIGTERM');
     }
+    const stuck = setTimeout(() => {
+      for (const n of this.nodes) if (n.proc && n.exitCode === null) n.proc.kill('SIGKILL');
+    }, 10_000);
     await Promise.all(this.nodes.map((n) => (n.exitCode === null ? n.exited : null)));
+    clearTimeout(stuck);
     for (const n of this.nodes) await stopServices(n.root);
   }
 

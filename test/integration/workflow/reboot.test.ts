@@ -37,7 +37,7 @@ it('a reboot of a finished node changes no file', { timeout: 180_000 }, async ()
       await stopServices(n.root);
     }
     for (const n of sim.nodes) void sim.start(n);
-    await sim.waitReady(120_000);
+    await sim.waitReady(120_000, sim.nodes, 'second-boot');
     for (const [i, n] of sim.nodes.entries()) {
       const j = await sim.journal(n);
       expect(j?.phases.render).toMatchObject({ status: 'done', bootId: 'second-boot' });

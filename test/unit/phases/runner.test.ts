@@ -141,6 +141,12 @@ describe('phase runner', () => {
     expect(again.ctx.ran).toEqual(['identify', 'nomad']);
   });
 
+  it('records the agent’s CPU time with the run', async () => {
+    const { go, journalFile } = await setup();
+    await go({ cpuMs: () => 123.4 });
+    expect((await Journal.load(journalFile)).snapshot().runs[0]?.cpuMs).toBe(123);
+  });
+
   it('calls the crash hook at every phase boundary', async () => {
     const { go } = await setup();
     const points: string[] = [];
