@@ -15,12 +15,17 @@ export const command: Command = {
     timeout: { type: 'string', value: 'DUR', description: 'give up after this long (default 30m); also bounds every wait inside a phase' },
     'dry-run': { type: 'boolean', description: 'print what each phase would do on this node; change nothing' },
     'skip-phases': { type: 'string', value: 'A,B', description: 'phases not to run (by name)' },
-    serve: { type: 'boolean', description: 'after ready, a CA holder keeps answering mailbox requests until SIGTERM' },
+    serve: { type: 'boolean', description: 'after ready, a Consul server stays up as a possible CA holder (answers the mailbox while it holds the lease) until SIGTERM' },
     'service-manager': { type: 'string', value: 'KIND', description: 'systemd (default) or local (spawn the binaries from --bin-dir)' },
     'bin-dir': { type: 'string', value: 'DIR', description: 'where consul, nomad, vault live for --service-manager local' },
     'shared-dir': { type: 'string', value: 'DIR', description: 'an already mounted shared directory (skips EFS discovery and mounting)' },
     'poll-interval': { type: 'string', value: 'DUR', description: 'how often to poll the shared disk and the services (default 1s)' },
     lease: { type: 'string', value: 'DUR', description: 'first-server lease length (default 15s)' },
+    'mailbox-settle': {
+      type: 'string',
+      value: 'DUR',
+      description: "CA holder: how long a new node's key must stand alone before it is answered (default 5s; keep above twice --poll-interval)",
+    },
     ...IDENTITY_OPTIONS,
   },
   details:
@@ -62,12 +67,10 @@ export async function runBootstrap(ctx: CommandContext, only?: string): Promise<
         },
       });
       if (outcome.ok) {
-        if (boolOpt(ctx.values, 'serve') && wctx.holderLoop && !dryRun(ctx)) {
-          ctx.stderr.write('hashinode bootstrap: ready; answering mailbox requests until SIGTERM\n');
-          await new Promise<void>((resolve) => {
-            if (ctx.signal.aborted) resolve();
-            else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-          });
+        if (boolOpt(ctx.values, 'serve') && !dryRun(ctx) && wctx.identified?.facts.spec.roles.includes('consul-server')) {
+          ctx.stderr.write('hashinode bootstrap: ready; serving as a possible CA holder until SIGTERM\n');
+          const { serveMailbox } = await import('../phases/serve.ts');
+          await serveMailbox(wctx, ctx.signal);
         }
         return 0;
       }

@@ -58,7 +58,7 @@ export function consulAclPlan(spec: ClusterSpec, nodeName: string): AclPlan {
       Description: 'Vault storage backend (hashinode)',
       Rules: 'key_prefix "vault/" { policy = "write" }\nservice "vault" { policy = "write" }\nagent_prefix "" { policy = "read" }\nsession_prefix "" { policy = "write" }\n',
     });
-    tokens.push({ secret: 'vaultStorageConsul', description: 'Vault storage in Consul (hashinode)', policies: ['hashinode-vault-storage'] });
+    tokens.push({ secret: 'vaultStorage', description: 'Vault storage in Consul (hashinode)', policies: ['hashinode-vault-storage'] });
   }
   return { policies, tokens, agentToken: 'consulAgent', defaultToken: 'consulDns' };
 }

@@ -130,6 +130,7 @@ export async function runConsulDance(p: ConsulDancePorts): Promise<string[]> {
     step('acl-verified');
 
     let created = 0;
+    await p.fence();
     for (const policy of p.acl.policies) if ((await p.consul.ensurePolicy(secret, policy)) === 'created') created++;
     for (const t of p.acl.tokens) {
       const secretId = await chooseSecret(p.keeper, t.secret);
@@ -146,6 +147,7 @@ export async function runConsulDance(p: ConsulDancePorts): Promise<string[]> {
       }
     }
     step('policies', created ? `${created} ACL policies/tokens created` : undefined);
+    await p.fence();
     await p.consul.setAgentToken(secret, 'agent', await chooseSecret(p.keeper, p.acl.agentToken));
     await p.consul.setAgentToken(secret, 'default', await chooseSecret(p.keeper, p.acl.defaultToken));
     await p.journal.checkpoint(ACL_DONE, new Date(p.clock.now()).toISOString());

@@ -47,6 +47,8 @@ export interface WorkflowOptions {
   /** Poll interval for shared-store and API waits (default 1 s). */
   pollMs?: number;
   leaseMs?: number;
+  /** How long the CA holder waits for a competing key before answering a new one (pki default 5 s). */
+  mailboxSettleMs?: number;
   builtinTemplatesDir?: string;
   /** Apply file ownership (default: when running as root). */
   applyOwnership?: boolean;

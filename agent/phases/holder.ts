@@ -20,7 +20,7 @@ export const HANDED_OUT_TOKENS = [
   'consulClientAgent',
   'nomadServerConsul',
   'nomadClientConsul',
-  'vaultStorageConsul',
+  'vaultStorage',
 ] as const;
 
 export function clusterServices(ctx: WorkflowContext): Service[] {
@@ -43,13 +43,14 @@ export async function secretKeeper(ctx: WorkflowContext): Promise<SecretKeeper> 
   return combinedKeeper(localKeeper(ctx.deps.paths), sharedSealedKeeper({ store, instanceId: ctx.instanceId, keyPair: await mailboxKey(ctx) }));
 }
 
-async function loadOrCreateCa(ctx: WorkflowContext, service: Service): Promise<CaMaterial> {
+async function loadOrCreateCa(ctx: WorkflowContext, service: Service, create: boolean): Promise<CaMaterial | null> {
   const { caKeyPaths } = await import('../pki/bundle.ts');
   const p = caKeyPaths(service);
   const certFile = ctx.deps.paths.host(p.cert);
   const keyFile = ctx.deps.paths.host(p.key);
   const [certPem, keyPem] = [await readOptional(certFile), await readOptional(keyFile)];
   if (certPem && keyPem) return { service, certPem, keyPem };
+  if (!create) return null;
   const { createCa } = await import('../pki/ca.ts');
   const ca = await createCa(service, { now: new Date(ctx.deps.clock.now()) });
   // Key first: a cert without its key would be loaded as a half CA by nobody, a key alone is redone.
@@ -58,15 +59,22 @@ async function loadOrCreateCa(ctx: WorkflowContext, service: Service): Promise<C
   return ca;
 }
 
-/** Creates (once) or loads the CA holder's materials. */
-export async function holderMaterials(ctx: WorkflowContext, keeper: SecretKeeper): Promise<HolderMaterials> {
+/**
+ * The CA holder's materials. With `create` (the first server's pki phase) what is missing is made
+ * once; without it (the mailbox loop, a server taking over as holder) only what exists is loaded:
+ * a server without the CA keys must never mint a CA of its own.
+ */
+export async function holderMaterials(ctx: WorkflowContext, keeper: SecretKeeper, create: boolean): Promise<HolderMaterials> {
   const cas: HolderMaterials['cas'] = {};
-  for (const s of clusterServices(ctx)) cas[s] = await loadOrCreateCa(ctx, s);
+  for (const s of clusterServices(ctx)) {
+    const ca = await loadOrCreateCa(ctx, s, create);
+    if (ca) cas[s] = ca;
+  }
   const { newGossipKey } = await import('../pki/gossip.ts');
-  const gossip = {
-    consul: await chooseSecret(keeper, 'consulGossipKey', newGossipKey),
-    nomad: await chooseSecret(keeper, 'nomadGossipKey', newGossipKey),
-  };
+  const gossipKey = async (name: string) => (create ? chooseSecret(keeper, name, newGossipKey) : ((await keeper.load(name)) ?? undefined));
+  const consulGossip = await gossipKey('consulGossipKey');
+  const nomadGossip = await gossipKey('nomadGossipKey');
+  const gossip = { ...(consulGossip ? { consul: consulGossip } : {}), ...(nomadGossip ? { nomad: nomadGossip } : {}) };
   const tokens: HolderMaterials['tokens'] = {};
   const local = localKeeper(ctx.deps.paths);
   for (const name of HANDED_OUT_TOKENS) {

@@ -14,7 +14,7 @@ import type { SecretKeeper } from './secrets.ts';
 const LOCAL_NAMES: Record<string, string> = {
   consulGossipKey: STATE.consulGossipKey,
   nomadGossipKey: STATE.nomadGossipKey,
-  vaultStorageConsul: STATE.vaultStorageToken,
+  vaultStorage: STATE.vaultStorageToken,
 };
 
 export function localSecretPath(name: string): string {

@@ -20,7 +20,7 @@ export const pkiPhase: PhaseDef<WorkflowContext> = {
       if (ctx.journal.hasCheckpoint('pki:holder')) return 'CA holder: materials in place';
       const { holderMaterials, ownBundle, secretKeeper } = await import('./holder.ts');
       await ctx.lease?.assertCurrent();
-      const materials = await holderMaterials(ctx, await secretKeeper(ctx));
+      const materials = await holderMaterials(ctx, await secretKeeper(ctx), true);
       const { files } = await installMaterials(await ownBundle(ctx, materials), ctx.deps.paths);
       await ctx.journal.checkpoint('pki:holder', new Date(ctx.deps.clock.now()).toISOString());
       return `CA holder: ${Object.keys(materials.cas).join(', ')} CAs; ${files.filter((f) => f.changed).length} files written`;

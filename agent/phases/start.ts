@@ -11,14 +11,6 @@ import { Journal } from './journal.ts';
 
 // Turns `bootstrap` / `phase` flags into a ready WorkflowContext. Shared by both commands.
 
-export const WORKFLOW_OPTIONS = {
-  'service-manager': { type: 'string', value: 'KIND', description: 'systemd (default) or local (spawn the binaries from --bin-dir)' },
-  'bin-dir': { type: 'string', value: 'DIR', description: 'where consul, nomad, vault live for --service-manager local' },
-  'shared-dir': { type: 'string', value: 'DIR', description: 'an already mounted shared directory (skips EFS discovery and mounting)' },
-  'poll-interval': { type: 'string', value: 'DUR', description: 'how often to poll the shared disk and the services (default 1s)' },
-  lease: { type: 'string', value: 'DUR', description: 'first-server lease length (default 15s)' },
-} as const;
-
 /** HASHINODE_CRASH_AT=<point> kills the agent there with SIGKILL (a test hook; see README). */
 export function crashHook(env: NodeJS.ProcessEnv, isFirst: () => boolean): ((point: string) => void) | undefined {
   const at = env.HASHINODE_CRASH_AT;
@@ -72,6 +64,7 @@ export async function buildWorkflow(ctx: CommandContext, extra: { timeoutMs?: nu
   const imdsEndpoint = stringOpt(ctx.values, 'imds-endpoint');
   const pollMs = (await durationOpt(ctx, 'poll-interval')) ?? 1000;
   const leaseMs = await durationOpt(ctx, 'lease');
+  const mailboxSettleMs = await durationOpt(ctx, 'mailbox-settle');
   const sharedDir = stringOpt(ctx.values, 'shared-dir');
   const journal = await Journal.load(deps.paths.host(STATE.journal));
   const edit = await loadPhaseEdit();
@@ -91,6 +84,7 @@ export async function buildWorkflow(ctx: CommandContext, extra: { timeoutMs?: nu
     timeouts,
     pollMs,
     ...(leaseMs ? { leaseMs } : {}),
+    ...(mailboxSettleMs !== undefined ? { mailboxSettleMs } : {}),
     ...(crash ? { crashPoint: crash } : {}),
     signal: ctx.signal,
   };

@@ -131,13 +131,16 @@ export class Sim {
       this.opts.pollInterval ?? '200ms',
       '--lease',
       this.opts.lease ?? '3s',
+      // Above twice the poll interval, as the mailbox requires, and short enough for a demo.
+      '--mailbox-settle',
+      '1s',
       '--timeout',
       this.opts.timeout ?? '3m',
       '--wait',
       '--serve',
       '--json',
       '--log-level',
-      'warn',
+      process.env.HASHINODE_SIM_LOG_LEVEL ?? 'warn',
       ...extraArgs,
     ];
     const proc = spawn(NODE, args, {

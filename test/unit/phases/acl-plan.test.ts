@@ -19,7 +19,7 @@ describe('consul ACL plan', () => {
     [{ enabled: true, storage: 'raft' as const }, false],
     [{ enabled: false, storage: 'consul' as const }, false],
   ])('vault %o gets a storage token: %s', (vault, has) => {
-    expect(consulAclPlan(spec(vault), 'n').tokens.some((t) => t.secret === 'vaultStorageConsul')).toBe(has);
+    expect(consulAclPlan(spec(vault), 'n').tokens.some((t) => t.secret === 'vaultStorage')).toBe(has);
   });
 
   it('the DNS policy only reads', () => {

@@ -59,7 +59,7 @@ describe('keepers', () => {
     ['consulManagement', '/var/lib/hashinode/secrets/consul-management.token'],
     ['nomadManagement', '/var/lib/hashinode/secrets/nomad-management.token'],
     ['consulGossipKey', '/var/lib/hashinode/secrets/consul-gossip.key'],
-    ['vaultStorageConsul', '/var/lib/hashinode/secrets/vault-storage.token'],
+    ['vaultStorage', '/var/lib/hashinode/secrets/vault-storage.token'],
     ['consulClientAgent', '/var/lib/hashinode/secrets/consul-client-agent.token'],
   ])('%s is kept at %s', (name, file) => {
     expect(localSecretPath(name)).toBe(file);
