@@ -126,7 +126,9 @@ export async function main(argv: string[], io: MainIO): Promise<number> {
     deps: () => {
       // Loaded on first use so `version` and `--help` never pay for the logger or the HTTP stack.
       deps ??= import('./core/default-deps.ts').then(({ defaultDeps }) => {
-        builtDeps = defaultDeps(typeof values.root === 'string' ? values.root : '/', logLevel, command.name);
+        const out = command.logTo === 'stdout' ? io.stdout : io.stderr;
+        const destination = { write: (line: string) => out.write(line) };
+        builtDeps = defaultDeps(typeof values.root === 'string' ? values.root : '/', logLevel, command.name, destination);
         return builtDeps;
       });
       return deps;

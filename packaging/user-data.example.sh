@@ -18,6 +18,9 @@ HASHINODE_EFS=discover
 ENV
 chmod 0644 /etc/hashinode/hashinode.env
 
-# First boot: join (or found) the datacenter, then let systemd keep the agent running on every boot.
-/usr/local/bin/hashinode bootstrap
-systemctl enable --now hashinode.service
+# Join (or found) the datacenter; --wait retries non-terminal failures (EFS not mounted yet, the
+# first server still bootstrapping) until the timeout.
+/usr/local/bin/hashinode bootstrap --wait --timeout 30m
+# hashinode.service starts `hashinode run`, the long-running supervisor, which does not exist yet:
+# enable the unit only with a release that has it.
+# systemctl enable --now hashinode.service

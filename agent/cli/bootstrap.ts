@@ -8,6 +8,7 @@ import { IDENTITY_OPTIONS } from './identity-options.ts';
 
 export const command: Command = {
   name: 'bootstrap',
+  logTo: 'stdout',
   summary: 'Run the bootstrap workflow until this node is a ready member of the datacenter',
   usage: ['[--wait] [--timeout DUR] [--dry-run] [--skip-phases A,B] [--service-manager systemd|local] [--bin-dir DIR] [--shared-dir DIR] [--serve] [identity flags]'],
   options: {

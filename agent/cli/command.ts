@@ -42,6 +42,12 @@ export interface Command {
   options: Record<string, OptionSpec>;
   /** Longer help text printed under the usage. */
   details?: string;
+  /**
+   * Where the JSON log goes. The agent's long-running work (bootstrap, phase) logs to stdout for
+   * journald; every other command prints data on stdout, so its log goes to stderr and the data
+   * stays parseable.
+   */
+  logTo?: 'stdout' | 'stderr';
   /** Whether positionals are accepted (default false). */
   positionals?: boolean;
   run(ctx: CommandContext): Promise<number>;

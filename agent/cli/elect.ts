@@ -58,14 +58,8 @@ export const command: Command = {
       throw err;
     }
     const once = boolOpt(ctx.values, 'once');
-    const base = await ctx.deps();
-    const [{ ensureWritableShared }, { acquireLease }, { createLog }] = await Promise.all([
-      import('../shared/shared-dir.ts'),
-      import('../shared/lease.ts'),
-      import('../core/log.ts'),
-    ]);
-    // stdout carries the status lines a script parses; the log goes to stderr.
-    const deps = { ...base, log: createLog({ level: base.log.level, destination: process.stderr }).child({ component: 'elect' }) };
+    const deps = await ctx.deps();
+    const [{ ensureWritableShared }, { acquireLease }] = await Promise.all([import('../shared/shared-dir.ts'), import('../shared/lease.ts')]);
     const clusterDirectory = await ensureWritableShared(sharedDir, cluster);
 
     let last = '';

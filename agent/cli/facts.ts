@@ -1,4 +1,3 @@
-import { createLog } from '../core/log.ts';
 import { factsTable } from '../node/facts-table.ts';
 import { type Command, stringOpt } from './command.ts';
 import { IDENTITY_OPTIONS, identifyFromCli } from './identity-options.ts';
@@ -17,12 +16,9 @@ export const command: Command = {
   ].join('\n'),
   options: IDENTITY_OPTIONS,
   async run(ctx) {
-    // stdout is for the data only: this command's deps log to stderr (and only errors unless
-    // --log-level asks for more), instead of the JSON-lines-to-stdout log other commands use.
-    const { defaultDeps } = await import('../core/default-deps.ts');
-    const level = stringOpt(ctx.values, 'log-level') ?? 'error';
-    const log = createLog({ level, destination: { write: (line: string) => ctx.stderr.write(line) } }).child({ component: 'facts' });
-    const deps = { ...defaultDeps(stringOpt(ctx.values, 'root') ?? '/', 'silent', 'facts'), log };
+    // Only errors are logged unless --log-level asks for more: warnings are printed below.
+    const deps = await ctx.deps();
+    if (stringOpt(ctx.values, 'log-level') === undefined) deps.log.level = 'error';
     const { facts, warnings } = await identifyFromCli(ctx, deps);
     for (const w of warnings) ctx.stderr.write(`hashinode facts: warning: ${w}\n`);
     if (ctx.json) {

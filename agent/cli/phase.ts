@@ -7,6 +7,7 @@ import type { Command } from './command.ts';
 
 export const command: Command = {
   name: 'phase',
+  logTo: 'stdout',
   summary: 'Run one phase of the bootstrap workflow (e.g. render, consul-bootstrap)',
   usage: ['NAME [--dry-run] [--service-manager systemd|local] [--bin-dir DIR] [--shared-dir DIR] [identity flags]'],
   positionals: true,

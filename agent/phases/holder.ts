@@ -5,7 +5,7 @@ import type { CaMaterial } from '../pki/ca.ts';
 import type { HolderMaterials } from '../pki/holder.ts';
 import type { MailboxKeyPair } from '../pki/seal.ts';
 import type { WorkflowContext } from './context.ts';
-import { localKeeper, sharedSealedKeeper } from './keepers.ts';
+import { localKeeper, sharedSealedKeeper, type TrustedServer } from './keepers.ts';
 import { combinedKeeper, chooseSecret, type SecretKeeper } from './secrets.ts';
 
 // The CA holder's materials: created once (CAs, gossip keys), kept in /var/lib/hashinode/secrets
@@ -40,7 +40,19 @@ export async function mailboxKey(ctx: WorkflowContext): Promise<MailboxKeyPair> 
 /** Local 0600 files first, then this node's sealed copies on the shared disk; saved to both. */
 export async function secretKeeper(ctx: WorkflowContext): Promise<SecretKeeper> {
   const store = await ctx.ensureStore();
-  return combinedKeeper(localKeeper(ctx.deps.paths), sharedSealedKeeper({ store, instanceId: ctx.instanceId, keyPair: await mailboxKey(ctx) }));
+  // Copies for other servers go only to keys the holder pinned and answered as servers; the
+  // records' MAC key derives from the Consul CA key, so a node without it seals to itself only.
+  const trustedServers = async (): Promise<TrustedServer[]> => {
+    const ca = await loadOrCreateCa(ctx, 'consul', false);
+    const { recordMacKey, verifiedKeys } = await import('../pki/key-records.ts');
+    const macKey = ca ? recordMacKey({ consul: ca }) : null;
+    if (!macKey) return [];
+    return (await verifiedKeys(store, macKey)).filter((k) => k.kind === 'server').map((k) => ({ id: k.instanceId, publicKey: k.publicKey }));
+  };
+  return combinedKeeper(
+    localKeeper(ctx.deps.paths),
+    sharedSealedKeeper({ store, instanceId: ctx.instanceId, keyPair: await mailboxKey(ctx), trustedServers }),
+  );
 }
 
 async function loadOrCreateCa(ctx: WorkflowContext, service: Service, create: boolean): Promise<CaMaterial | null> {

@@ -10,28 +10,12 @@ import { readOptional } from './durable.ts';
 
 type PhaseEdit = (text: string, phase: 'bootstrap' | 'revert', flavor: 'consul' | 'nomad', file?: string) => string;
 
-/** applyPhaseEdit from agent/hcl, resolved once (the dance calls it synchronously). */
+/**
+ * applyPhaseEdit from agent/hcl, resolved once (the dance calls it synchronously). The edit also
+ * closes Consul's TLS ports while `tls` is commented out, with markers, so revert reopens them.
+ */
 export async function loadPhaseEdit(): Promise<PhaseEdit> {
-  const hcl = (await import('../hcl/index.ts')) as unknown as Record<string, unknown>;
-  const edit = hcl.applyPhaseEdit;
-  if (typeof edit !== 'function') {
-    return () => {
-      throw new HashinodeError('HN_E_INTERNAL', 'agent/hcl does not export applyPhaseEdit: the bootstrap edit of consul.hcl is unavailable');
-    };
-  }
-  const { getValue, setAttribute } = hcl as unknown as {
-    getValue(text: string, path: string): unknown;
-    setAttribute(text: string, path: string, literal: string): string;
-  };
-  return (text, phase, flavor, file) => {
-    let out = (edit as PhaseEdit)(text, phase, flavor, file);
-    // With the tls stanza commented out, Consul cannot serve its TLS ports: close them for the
-    // single-node bootstrap (the rendered file, written back on revert, opens them again).
-    if (flavor === 'consul' && phase === 'bootstrap' && getValue(out, 'tls') === undefined) {
-      for (const port of ['ports.https', 'ports.grpc_tls']) if (getValue(out, port) !== undefined) out = setAttribute(out, port, '-1');
-    }
-    return out;
-  };
+  return (await import('../hcl/index.ts')).applyPhaseEdit;
 }
 
 export function sharedRootResolver(opts: { sharedDir?: string; awsEndpoint?: string; imdsEndpoint?: string }, deps: Deps) {

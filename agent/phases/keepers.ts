@@ -35,26 +35,28 @@ export function localKeeper(paths: Paths): SecretKeeper {
   };
 }
 
-const SERVER_ROLES = ['consul-server', 'nomad-server'];
+/** A server the CA holder verified (AWS signature, EC2 tags) and answered; its key is pinned. */
+export interface TrustedServer {
+  id: string;
+  publicKey: string;
+}
 
-/** Sealed copies under `secrets/<name>/<instance>.sealed` on the shared store. */
-export function sharedSealedKeeper(opts: { store: SharedStore; instanceId: string; keyPair: MailboxKeyPair }): SecretKeeper {
+/**
+ * Sealed copies under `secrets/<name>/<instance>.sealed` on the shared store: one for this node,
+ * and one for every server in `trustedServers`. Those must come from the holder's verified key
+ * records (MAC'd with a CA-derived key), never from what a request claims: anyone can write a
+ * request with roles ["consul-server"] and its own key.
+ */
+export function sharedSealedKeeper(opts: {
+  store: SharedStore;
+  instanceId: string;
+  keyPair: MailboxKeyPair;
+  trustedServers?: () => Promise<TrustedServer[]>;
+}): SecretKeeper {
   const rel = (name: string, id: string) => `secrets/${name}/${id}.sealed`;
-  const recipients = async (): Promise<{ id: string; publicKey: string }[]> => {
-    const out = [{ id: opts.instanceId, publicKey: opts.keyPair.publicKey }];
-    const { MAILBOX_DIRS, requestPath } = await import('../pki/mailbox-types.ts');
-    for (const file of await opts.store.list(MAILBOX_DIRS.requests)) {
-      const id = file.replace(/\.json$/, '');
-      if (id === opts.instanceId) continue;
-      const raw = await opts.store.fetch(requestPath(id));
-      try {
-        const req = JSON.parse(raw?.toString('utf8') ?? 'null') as { roles?: string[]; publicKey?: string } | null;
-        if (req?.publicKey && req.roles?.some((r) => SERVER_ROLES.includes(r))) out.push({ id, publicKey: req.publicKey });
-      } catch {
-        // A malformed request is the holder's business; it gets no sealed secrets.
-      }
-    }
-    return out;
+  const recipients = async (): Promise<TrustedServer[]> => {
+    const others = ((await opts.trustedServers?.()) ?? []).filter((s) => s.id !== opts.instanceId);
+    return [{ id: opts.instanceId, publicKey: opts.keyPair.publicKey }, ...others];
   };
   return {
     async load(name) {

@@ -9,21 +9,38 @@ import { managementTokens } from '../integration/workflow/helpers-shared.ts';
 
 const PHASES = ['identify', 'shared-disk', 'dns', 'elect', 'pki', 'render', 'consul-bootstrap', 'consul-join', 'acl-tokens', 'nomad', 'vault', 'ready'];
 
-const { values } = parseArgs({
-  options: {
-    servers: { type: 'string', default: '3' },
-    workers: { type: 'string', default: '2' },
-    'kill-first-server-at': { type: 'string' },
-    vault: { type: 'boolean', default: false },
-    timeout: { type: 'string', default: '180' },
-    keep: { type: 'boolean', default: false },
-  },
-});
+const USAGE =
+  'usage: npm run demo -- [--servers N] [--workers N] [--kill-first-server-at PHASE] [--vault] [--timeout SECONDS] [--keep]\n';
+
+function parseDemoArgs() {
+  try {
+    return parseArgs({
+      options: {
+        servers: { type: 'string', default: '3' },
+        workers: { type: 'string', default: '2' },
+        'kill-first-server-at': { type: 'string' },
+        vault: { type: 'boolean', default: false },
+        timeout: { type: 'string', default: '180' },
+        keep: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { values } = parseDemoArgs();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const servers = Number(values.servers);
 const workers = Number(values.workers);
 const killAt = values['kill-first-server-at'];
 if (!Number.isInteger(servers) || servers < 1 || !Number.isInteger(workers) || workers < 0) {
-  process.stderr.write('usage: npm run demo -- [--servers N] [--workers N] [--kill-first-server-at PHASE] [--vault] [--timeout SECONDS] [--keep]\n');
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 if (killAt && !PHASES.includes(killAt)) {

@@ -41,6 +41,7 @@ describe('workflow integrations', () => {
     expect(getValue(boot, 'ports.http')).toBe(8500);
     expect(getValue(boot, 'bootstrap_expect')).toBe(1);
     expect(getValue(boot, 'acl.default_policy')).toBe('allow');
+    expect(edit(boot, 'revert', 'consul', 'consul.hcl')).toBe(CONSUL);
   });
 
   it('identity-certs.json under the root adds regions to the AWS certificates', async () => {

@@ -76,15 +76,23 @@ describe('keepers', () => {
     expect(await k.load('nomadManagement')).toBeNull();
   });
 
-  it('the shared keeper stores only sealed copies, for this node and for servers that asked the mailbox', async () => {
+  it('the shared keeper seals only to this node and to servers the holder verified, never to a request claiming a server role', async () => {
     const dir = await tempDir();
     const store = new SharedStore(dir, { log: silentLog() });
     const me = generateMailboxKeyPair();
     const server = generateMailboxKeyPair();
-    const worker = generateMailboxKeyPair();
-    await store.publish('requests/i-0b.json', JSON.stringify({ roles: ['consul-server'], publicKey: server.publicKey }));
-    await store.publish('requests/i-0c.json', JSON.stringify({ roles: ['nomad-client'], publicKey: worker.publicKey }));
-    const mine = sharedSealedKeeper({ store, instanceId: 'i-0a', keyPair: me });
+    const impostor = generateMailboxKeyPair();
+    // Anyone can write the shared disk: a worker posing as a server with its own key.
+    await store.publish('requests/i-0c.json', JSON.stringify({ roles: ['consul-server'], publicKey: impostor.publicKey }));
+    const mine = sharedSealedKeeper({
+      store,
+      instanceId: 'i-0a',
+      keyPair: me,
+      trustedServers: async () => [
+        { id: 'i-0a', publicKey: me.publicKey },
+        { id: 'i-0b', publicKey: server.publicKey },
+      ],
+    });
     await mine.save('consulManagement', 'top-secret');
     expect(await store.list('secrets/consulManagement')).toEqual(['i-0a.sealed', 'i-0b.sealed']);
     const raw = (await store.fetch('secrets/consulManagement/i-0a.sealed'))!.toString('utf8');
@@ -92,6 +100,18 @@ describe('keepers', () => {
     expect(await mine.load('consulManagement')).toBe('top-secret');
     const theirs = sharedSealedKeeper({ store, instanceId: 'i-0b', keyPair: server });
     expect(await theirs.load('consulManagement')).toBe('top-secret');
+    const posing = sharedSealedKeeper({ store, instanceId: 'i-0c', keyPair: impostor });
+    expect(await posing.load('consulManagement')).toBeNull();
     expect(await mine.load('nomadManagement')).toBeNull();
+  });
+
+  it('without trusted servers the shared keeper seals to this node only', async () => {
+    const dir = await tempDir();
+    const store = new SharedStore(dir, { log: silentLog() });
+    const me = generateMailboxKeyPair();
+    const other = generateMailboxKeyPair();
+    await store.publish('requests/i-0b.json', JSON.stringify({ roles: ['consul-server'], publicKey: other.publicKey }));
+    await sharedSealedKeeper({ store, instanceId: 'i-0a', keyPair: me }).save('nomadManagement', 'n-secret');
+    expect(await store.list('secrets/nomadManagement')).toEqual(['i-0a.sealed']);
   });
 });
