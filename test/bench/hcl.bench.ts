@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, print, toJson } from '../../agent/hcl/index.ts';
 import { hcl2ParseToObject } from '../../agent/hcl/oracle.ts';
-import { type Bench, type BenchRow, median } from './harness.ts';
+import { type Bench, type BenchRow, timeMedian } from './harness.ts';
 
 // The lossless parser against hcl2-parser (HashiCorp's HCL compiled to JavaScript) on the same
 // ~20 KB config in the same run: parse + print (what every edit costs) and parse + JSON projection
@@ -36,17 +36,6 @@ service {
   return text;
 }
 
-async function time(runs: number, fn: () => unknown): Promise<number> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
-
 const bench: Bench = async (ctx) => {
   const text = bigConfig(ctx.repo);
   const ours = Math.max(1, ctx.quick ? 20 : 400);
@@ -54,9 +43,9 @@ const bench: Bench = async (ctx) => {
   const size = `${Math.round(text.length / 1000)} KB`;
   ctx.log(`config of ${text.length} bytes`);
 
-  const oracle = await time(theirs, () => hcl2ParseToObject(text));
-  const roundTrip = await time(ours, () => print(parse(text)));
-  const projection = await time(ours, () => toJson(parse(text)));
+  const oracle = await timeMedian(theirs, () => hcl2ParseToObject(text));
+  const roundTrip = await timeMedian(ours, () => print(parse(text)));
+  const projection = await timeMedian(ours, () => toJson(parse(text)));
 
   const baseline = { name: `hcl2-parser parseToObject (${size})`, value: oracle };
   const rows: BenchRow[] = [

@@ -12,38 +12,27 @@ import { staticInstanceDirectory } from '../../agent/pki/instances.ts';
 import { buildRequest, readReply, requestPath } from '../../agent/pki/mailbox.ts';
 import { generateMailboxKeyPair, open, seal } from '../../agent/pki/seal.ts';
 import { signDocument, signingKey } from '../fakes/signing-key.ts';
-import { type Bench, type BenchRow, median } from './harness.ts';
+import { type Bench, type BenchRow, timeMedian } from './harness.ts';
 
 // What the first server pays to create the PKI, and what one node's mailbox exchange costs the
 // holder and the node on a local directory. Baselines, same run: the bare WebCrypto work a CA and a
 // certificate cannot avoid (two P-256 key pairs, two signatures), and a bare seal + open.
-
-async function time(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up: the first call loads @peculiar/x509
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
 
 const bench: Bench = async (ctx) => {
   const runs = ctx.quick ? 5 : 40;
   const rows: BenchRow[] = [];
 
   const alg = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-  const floor = await time(runs, async () => {
+  const floor = await timeMedian(runs, async () => {
     for (let i = 0; i < 2; i++) {
       const k = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
       await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, k.privateKey, new Uint8Array(600));
     }
   });
-  const caOnly = await time(runs, () => createCa('consul'));
+  const caOnly = await timeMedian(runs, () => createCa('consul'));
   const ca = await createCa('consul');
-  const certOnly = await time(runs, () => issueCert(ca, { service: 'consul', role: 'server', dc: 'dc1', ips: ['10.0.0.5'] }));
-  const both = await time(runs, async () => issueCert(await createCa('consul'), { service: 'consul', role: 'server', dc: 'dc1' }));
+  const certOnly = await timeMedian(runs, () => issueCert(ca, { service: 'consul', role: 'server', dc: 'dc1', ips: ['10.0.0.5'] }));
+  const both = await timeMedian(runs, async () => issueCert(await createCa('consul'), { service: 'consul', role: 'server', dc: 'dc1' }));
   rows.push(
     { group: 'pki', name: 'CA create (ECDSA P-256, SEC1 key)', value: caOnly, unit: 'ms' },
     { group: 'pki', name: 'server certificate issue', value: certOnly, unit: 'ms' },
@@ -68,7 +57,7 @@ const bench: Bench = async (ctx) => {
     const document = JSON.stringify({ instanceId: id, region: 'us-east-1', privateIp: '10.0.0.9' });
     const identity = { document, signature: signDocument(key, document) };
     const keyPair = generateMailboxKeyPair();
-    const roundTrip = await time(runs, async () => {
+    const roundTrip = await timeMedian(runs, async () => {
       const req = buildRequest({ instanceId: id, roles: ['consul-client', 'nomad-client'], identity, keyPair, clock });
       await store.publish(requestPath(id), JSON.stringify(req), { mode: 0o644 });
       const [report] = await answerRequests({ store, materials, directory, cluster: 'bench', clock, identityCerts: { 'us-east-1': key.certificatePem }, settleMs: 0 });
@@ -76,7 +65,7 @@ const bench: Bench = async (ctx) => {
       if (!(await readReply(store, id, req.nonce, keyPair))) throw new Error('bench reply missing');
     });
     const payload = JSON.stringify({ padding: 'x'.repeat(6000) });
-    const sealFloor = await time(runs, async () => open(seal(payload, keyPair.publicKey, { instanceId: id, nonce: 'n' }), keyPair.privateKeyPem, id));
+    const sealFloor = await timeMedian(runs, async () => open(seal(payload, keyPair.publicKey, { instanceId: id, nonce: 'n' }), keyPair.privateKeyPem, id));
     rows.push({
       group: 'pki',
       name: 'mailbox round trip (request, verify, issue Nomad client cert, seal, open; local dir)',

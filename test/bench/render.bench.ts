@@ -7,22 +7,11 @@ import { renderNodeConfig } from '../../agent/render/node-config.ts';
 import { templateVars } from '../../agent/render/vars.ts';
 import { writeFileAtomic } from '../../agent/render/writer.ts';
 import { CONSUL_KEY, NOMAD_KEY, nodeFacts } from '../unit/render/node-facts.ts';
-import { type Bench, type BenchRow, median } from './harness.ts';
+import { type Bench, type BenchRow, timeMedian } from './harness.ts';
 
 // What a full render of a server node costs (templates read, rendered, parsed by both HCL parsers),
 // against the same run's bare template expansion; and the writer's no-op path (identical bytes)
 // against the same run's atomic write of changed bytes.
-
-async function time(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
 
 const bench: Bench = async (ctx) => {
   const runs = ctx.quick ? 5 : 50;
@@ -34,8 +23,8 @@ const bench: Bench = async (ctx) => {
   const { readFileSync } = await import('node:fs');
   const source = readFileSync(path.join(templates, 'consul/server.hcl'), 'utf8');
   const vars = templateVars(facts);
-  const expand = await time(runs, async () => renderTemplate(compileTemplate(source, 'consul/server.hcl', 'hcl'), vars));
-  const full = await time(runs, () => renderNodeConfig({ facts, paths: new Paths('/nonexistent'), secrets, builtinTemplatesDir: templates }));
+  const expand = await timeMedian(runs, async () => renderTemplate(compileTemplate(source, 'consul/server.hcl', 'hcl'), vars));
+  const full = await timeMedian(runs, () => renderNodeConfig({ facts, paths: new Paths('/nonexistent'), secrets, builtinTemplatesDir: templates }));
   rows.push({ group: 'render', name: 'expand consul/server.hcl (engine only)', value: expand, unit: 'ms' });
   rows.push({ group: 'render', name: 'render a server node (6 files, both HCL parsers)', value: full, unit: 'ms', baseline: { name: 'expand consul/server.hcl', value: expand } });
 
@@ -44,8 +33,8 @@ const bench: Bench = async (ctx) => {
     const file = path.join(dir, 'consul.hcl');
     writeFileSync(file, 'x');
     let n = 0;
-    const write = await time(runs, () => writeFileAtomic(file, `changed ${n++}\n`, { root: dir, mode: 0o640 }));
-    const same = await time(runs, () => writeFileAtomic(file, 'same\n', { root: dir, mode: 0o640 }));
+    const write = await timeMedian(runs, () => writeFileAtomic(file, `changed ${n++}\n`, { root: dir, mode: 0o640 }));
+    const same = await timeMedian(runs, () => writeFileAtomic(file, 'same\n', { root: dir, mode: 0o640 }));
     rows.push({ group: 'render', name: 'atomic write of changed bytes (fsync + rename)', value: write, unit: 'ms' });
     rows.push({ group: 'render', name: 'write of identical bytes (no-op)', value: same, unit: 'ms', baseline: { name: 'atomic write of changed bytes', value: write } });
   } finally {

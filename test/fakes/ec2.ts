@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Clock, systemClock } from '../../agent/core/clock.ts';
 import { describeInstances, describeTags, errorXml } from './ec2-actions.ts';
 import { type FakeInstance, QueryError } from './ec2-query.ts';
+import { listenFake } from './listen.ts';
 
 // A fake EC2 endpoint for the EC2 Query protocol (POST form `Action=...&Version=2016-11-15`, XML
 // answers), so the real @aws-sdk/client-ec2 talks to it: DescribeTags and DescribeInstances with
@@ -159,25 +159,16 @@ export async function startFakeEc2(opts: FakeEc2Options = {}): Promise<FakeEc2> 
     }
   };
 
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
+  const onRequest: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => serve(req, Buffer.concat(chunks).toString('utf8'), res));
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  };
+  const listening = await listenFake(onRequest, opts);
 
   return {
-    url: `http://${address.address}:${address.port}`,
-    port: address.port,
+    url: listening.url,
+    port: listening.address.port,
     get instances() {
       return fake.instances;
     },
@@ -188,11 +179,7 @@ export async function startFakeEc2(opts: FakeEc2Options = {}): Promise<FakeEc2> 
     requests,
     throttle: (count, action) => void throttles.push({ left: count, action }),
     failNext: (error) => void failures.push(error),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

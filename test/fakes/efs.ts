@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { listenFake } from './listen.ts';
 
 // A fake Amazon EFS endpoint speaking the REST-JSON protocol the real @aws-sdk/client-efs uses:
 // `GET /2015-02-01/file-systems` (optional FileSystemId / CreationToken, Marker + MaxItems paging,
@@ -230,24 +230,15 @@ export async function startFakeEfs(opts: FakeEfsOptions = {}): Promise<FakeEfs> 
     }
   };
 
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
+  const onRequest: http.RequestListener = (req, res) => {
     req.resume();
     req.on('end', () => serve(req, res));
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  };
+  const listening = await listenFake(onRequest, opts);
 
   return {
-    url: `http://${address.address}:${address.port}`,
-    port: address.port,
+    url: listening.url,
+    port: listening.address.port,
     get fileSystems() {
       return fake.fileSystems;
     },
@@ -262,11 +253,7 @@ export async function startFakeEfs(opts: FakeEfsOptions = {}): Promise<FakeEfs> 
       fs.lifeCycleState = state;
     },
     throttle: (count, operation) => void throttles.push({ left: count, operation }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

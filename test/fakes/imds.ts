@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Clock, systemClock } from '../../agent/core/clock.ts';
@@ -17,6 +16,7 @@ import {
   type TreeState,
 } from './imds-tree.ts';
 import { type SigningKey, signDocument, signingKey } from './signing-key.ts';
+import { listenFake } from './listen.ts';
 
 // A fake EC2 Instance Metadata Service that speaks IMDSv2 as AWS documents it: a session token from
 // `PUT /latest/api/token` (TTL 1..21600 s, 400 otherwise, 403 when the PUT carries X-Forwarded-For),
@@ -220,8 +220,7 @@ export async function startFakeImds(opts: FakeImdsOptions = {}): Promise<FakeImd
     return 200;
   };
 
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
+  const onRequest: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://imds');
     const rel = decodeURIComponent(url.pathname).replace(/^\/latest\/?/, '');
     const record = (status: number) =>
@@ -260,21 +259,12 @@ export async function startFakeImds(opts: FakeImdsOptions = {}): Promise<FakeImd
       if (fault?.kind === 'latency') setTimeout(answer, fault.ms);
       else answer();
     });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  };
+  const listening = await listenFake(onRequest, opts);
 
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: listening.url,
+    port: listening.address.port,
     get instance() {
       return state.instance;
     },
@@ -320,11 +310,7 @@ export async function startFakeImds(opts: FakeImdsOptions = {}): Promise<FakeImd
     clearFaults() {
       faults = [];
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 
