@@ -66,6 +66,8 @@ export interface WriteOptions {
   fs?: WriterFs;
   /** chown for real (default: only when running as uid 0; otherwise owners are only checked to exist). */
   applyOwnership?: boolean;
+  /** Mode of parent directories the write creates (default 0755; 0700 for secret stores). */
+  dirMode?: number;
 }
 
 function errnoOf(err: unknown): string | undefined {
@@ -124,7 +126,7 @@ export async function writeFileAtomic(file: string, content: string | Buffer, op
 
   const dir = path.dirname(file);
   try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+    await fs.mkdir(dir, { recursive: true, mode: opts.dirMode ?? 0o755 });
   } catch (err) {
     throw writeError(file, 'mkdir', err);
   }
