@@ -157,7 +157,7 @@ declare const __HASHINODE_BUNDLED__: boolean | undefined;
 if (isEntryPoint()) {
   const controller = new AbortController();
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(sig, () => controller.abort(new HashinodeError('HN_E_INTERNAL', `received ${sig}`)));
+    process.once(sig, () => controller.abort(new HashinodeError('HN_E_INTERRUPTED', `received ${sig}`)));
   }
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal }).then(
     (code) => {

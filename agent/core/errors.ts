@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   HN_E_TIMEOUT: { exit: 54, terminal: false, meaning: 'Waiting for a condition (leader, cluster ready, a service) timed out.' },
   HN_E_EXEC: { exit: 55, terminal: false, meaning: 'A program could not be run or did not finish in time.' },
   HN_E_JOURNAL: { exit: 56, terminal: false, meaning: 'The phase journal under /var/lib/hashinode is unreadable.' },
+  HN_E_INTERRUPTED: { exit: 57, terminal: false, meaning: 'Stopped by SIGTERM or SIGINT before finishing; a re-run resumes from the journal.' },
 
   // 60-69: the local status socket
   HN_E_STATUS_UNAVAILABLE: { exit: 60, terminal: false, meaning: 'No agent answers on the status socket.' },

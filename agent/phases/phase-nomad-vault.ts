@@ -27,7 +27,10 @@ export const nomadPhase: PhaseDef<WorkflowContext> = {
   frequency: 'per-boot',
   describe: () => 'start Nomad; servers wait for a leader; the first server bootstraps Nomad ACLs with a stored secret',
   async run(ctx) {
-    const { ensureUnit } = await import('./render-step.ts');
+    const { ensureUnit, renderAndApply } = await import('./render-step.ts');
+    // The Consul token in nomad.env exists only once the ACL dance made it (on the first server,
+    // after the render phase): render Nomad's files again, by comparison, before starting it.
+    await renderAndApply(ctx, ['nomad']);
     const outcome = await ensureUnit(ctx, 'nomad');
     if (!ctx.has('nomad-server')) return `nomad ${outcome} (client)`;
     const api = await nomadApi(ctx);
@@ -58,7 +61,9 @@ export const vaultPhase: PhaseDef<WorkflowContext> = {
   describe: (ctx) =>
     `start Vault and report its seal state (${ctx.identified?.facts.spec.vault.kmsKeyId ? 'awskms auto-unseal' : 'stays sealed for a human to unseal'})`,
   async run(ctx) {
-    const { ensureUnit } = await import('./render-step.ts');
+    const { ensureUnit, renderAndApply } = await import('./render-step.ts');
+    // As for Nomad: vault.env's storage token may have been made after the render phase.
+    await renderAndApply(ctx, ['vault']);
     const outcome = await ensureUnit(ctx, 'vault');
     const tls = await tlsFor(ctx, 'vault');
     const api = new VaultApi({

@@ -1,6 +1,7 @@
 import { chmod, mkdir } from 'node:fs/promises';
 import type { Paths } from '../core/paths.ts';
 import { type Service, STATE, tlsPaths } from '../node/materials.ts';
+import type { Role } from '../node/types.ts';
 import { writeFileIfChanged } from './write.ts';
 
 // What travels in a sealed reply. Servers get everything a CA holder needs (CA keys, gossip keys,
@@ -34,7 +35,23 @@ export interface Bundle {
   tokens: Tokens;
 }
 
-export const MANAGEMENT_TOKENS = ['consulManagement', 'nomadManagement'] as const;
+/**
+ * The role a worker (a node with no server role) must have for each token it may receive. Servers
+ * receive every token, since any server can take over as the CA holder and hand them out; a worker
+ * gets only what its own agents use, and no token that is not listed here.
+ */
+const WORKER_TOKEN_ROLES: Record<string, Role | 'any'> = {
+  consulDns: 'any',
+  consulClientAgent: 'any',
+  nomadClientConsul: 'nomad-client',
+  vaultStorage: 'vault-server',
+};
+
+export function tokenAllowed(name: string, kind: 'server' | 'worker', roles: readonly Role[]): boolean {
+  if (kind === 'server') return true;
+  const needs = WORKER_TOKEN_ROLES[name];
+  return needs === 'any' || (needs !== undefined && roles.includes(needs));
+}
 
 /** Where a token lives on the node: the management tokens at their fixed paths, others beside them. */
 export function tokenPath(name: string): string {

@@ -3,7 +3,7 @@ import { HashinodeError, isHashinodeError } from '../core/errors.ts';
 import type { Log } from '../core/log.ts';
 import type { Service } from '../node/materials.ts';
 import { ROLES, type Role } from '../node/types.ts';
-import { type Bundle, MANAGEMENT_TOKENS, type ServiceCerts, type Tokens } from './bundle.ts';
+import { type Bundle, type ServiceCerts, type Tokens, tokenAllowed } from './bundle.ts';
 import type { CaMaterial } from './ca.ts';
 import { type CertRequest, issueCert } from './certs.ts';
 import { type IdentityCerts, verifyIdentityDocument } from './identity.ts';
@@ -200,7 +200,7 @@ export async function bundleFor(
   const tokens: Tokens = {};
   for (const [name, value] of Object.entries(m.tokens)) {
     if (!value) continue;
-    if (kind === 'server' || !(MANAGEMENT_TOKENS as readonly string[]).includes(name)) tokens[name] = value;
+    if (tokenAllowed(name, kind, req.roles)) tokens[name] = value;
   }
   const bundle: Bundle = { kind, instanceId: req.instanceId, issuedAt: now.toISOString(), caCerts, gossip: { ...m.gossip }, certs, tokens };
   if (kind === 'server') {

@@ -2,7 +2,7 @@ import type { Deps, Paths } from '../core/deps.ts';
 import { HashinodeError } from '../core/errors.ts';
 import type { NodeFacts } from '../node/types.ts';
 import { compileTemplate, renderTemplate } from './engine.ts';
-import { type FilePlan, type RenderService, SECRET_LABEL, SERVICE_DIRS, type SecretName, planFiles } from './plan.ts';
+import { ENV_TOKEN_SECRETS, type FilePlan, type RenderService, SECRET_LABEL, SERVICE_DIRS, type SecretName, planFiles } from './plan.ts';
 import { validateWithServices } from './service-validate.ts';
 import { type TemplateDirs, loadTemplate } from './sources.ts';
 import { resolveOwner } from './owners.ts';
@@ -32,6 +32,8 @@ export interface RenderSecrets {
   nomadGossipKey?: string;
   /** Consul ACL token for Vault's Consul storage (goes to vault.env as CONSUL_HTTP_TOKEN). */
   vaultStorageToken?: string;
+  /** Consul ACL token of this node's Nomad agent (goes to nomad.env as CONSUL_HTTP_TOKEN). */
+  nomadConsulToken?: string;
 }
 
 export interface RenderInput {
@@ -52,7 +54,7 @@ export type RenderResult = RenderedFile[] & { pending: string[]; pendingReasons:
 const GOSSIP_KEY = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function checkSecret(name: SecretName, value: string): void {
-  if (name === 'vaultStorageToken') {
+  if (ENV_TOKEN_SECRETS.includes(name)) {
     if (!/^[A-Za-z0-9._-]{1,256}$/.test(value)) {
       throw new HashinodeError('HN_E_RENDER_INVALID', `${SECRET_LABEL[name]} has characters an env file cannot hold safely`, { details: { secret: name } });
     }
@@ -68,13 +70,20 @@ function selected(plan: FilePlan, only: string[] | undefined): boolean {
   return !only || only.length === 0 || only.includes(plan.service) || only.includes(plan.path);
 }
 
-function vaultEnv(token: string): string {
-  return [
-    '# Managed by hashinode. The Consul ACL token of Vault\'s Consul storage: Vault reads it from',
+/** The header of each generated env file: what the token is and who reads it. */
+const ENV_FILE_HEADER: Partial<Record<SecretName, string[]>> = {
+  vaultStorageToken: [
+    "# Managed by hashinode. The Consul ACL token of Vault's Consul storage: Vault reads it from",
     '# CONSUL_HTTP_TOKEN, so vault.hcl holds no secret. Readable by the vault group only (0640).',
-    `CONSUL_HTTP_TOKEN=${token}`,
-    '',
-  ].join('\n');
+  ],
+  nomadConsulToken: [
+    "# Managed by hashinode. The Consul ACL token of this node's Nomad agent: Nomad reads it from",
+    '# CONSUL_HTTP_TOKEN, so nomad.hcl holds no secret. Readable by the nomad group only (0640).',
+  ],
+};
+
+function tokenEnvFile(name: SecretName, token: string): string {
+  return [...(ENV_FILE_HEADER[name] ?? []), `CONSUL_HTTP_TOKEN=${token}`, ''].join('\n');
 }
 
 /** Renders every file for the node's roles; validates HCL with both parsers; writes nothing. */
@@ -102,7 +111,7 @@ export async function renderNodeConfig(input: RenderInput): Promise<RenderResult
     let content: string;
     let origin: string;
     if (plan.template === undefined) {
-      content = vaultEnv(secret!);
+      content = tokenEnvFile(plan.needs!, secret!);
       origin = 'generated';
     } else {
       const source = await loadTemplate(plan.template, dirs);

@@ -6,7 +6,10 @@ import type { TemplateContext } from './engine.ts';
 
 export type RenderService = 'consul' | 'nomad' | 'vault' | 'dnsmasq' | 'system';
 
-export type SecretName = 'consulGossipKey' | 'nomadGossipKey' | 'vaultStorageToken';
+export type SecretName = 'consulGossipKey' | 'nomadGossipKey' | 'vaultStorageToken' | 'nomadConsulToken';
+
+/** Secrets that are Consul ACL tokens handed to a service through its env file (CONSUL_HTTP_TOKEN). */
+export const ENV_TOKEN_SECRETS: readonly SecretName[] = ['vaultStorageToken', 'nomadConsulToken'];
 
 export interface FilePlan {
   /** Template name under config-templates/, or undefined for files built in code. */
@@ -33,6 +36,7 @@ export const SECRET_LABEL: Record<SecretName, string> = {
   consulGossipKey: 'the Consul gossip key',
   nomadGossipKey: 'the Nomad gossip key',
   vaultStorageToken: "the Consul ACL token for Vault's storage",
+  nomadConsulToken: "the Consul ACL token for Nomad's Consul integration",
 };
 
 export function planFiles(facts: NodeFacts): FilePlan[] {
@@ -71,6 +75,21 @@ export function planFiles(facts: NodeFacts): FilePlan[] {
       group: 'nomad',
       service: 'nomad',
       secret: false,
+    });
+  }
+  if (nomadServer || hasRole(spec, 'nomad-client')) {
+    // Nomad's Consul integration reads its ACL token from CONSUL_HTTP_TOKEN; HashiCorp's nomad.service
+    // loads /etc/nomad.d/nomad.env, so nomad.hcl holds no secret.
+    plans.push({
+      template: undefined,
+      context: 'conf',
+      path: '/etc/nomad.d/nomad.env',
+      mode: 0o640,
+      owner: 'root',
+      group: 'nomad',
+      service: 'nomad',
+      secret: true,
+      needs: 'nomadConsulToken',
     });
   }
   if (nomadServer) {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Paths } from '../core/paths.ts';
 import { HashinodeError } from '../core/errors.ts';
 import { STATE } from '../node/materials.ts';
+import { tokenPath } from '../pki/bundle.ts';
 import type { RenderSecrets } from './node-config.ts';
 
 // The secrets this node already holds (written by the PKI and workflow phases). A missing file is
@@ -19,10 +20,13 @@ async function readSecret(paths: Paths, hostPath: string): Promise<string | unde
 }
 
 export async function loadKnownSecrets(paths: Paths): Promise<RenderSecrets> {
-  const [consulGossipKey, nomadGossipKey, vaultStorageToken] = await Promise.all([
+  // A Nomad server's agent uses the server token; a client-only node's the client token.
+  const [consulGossipKey, nomadGossipKey, vaultStorageToken, nomadServerConsul, nomadClientConsul] = await Promise.all([
     readSecret(paths, STATE.consulGossipKey),
     readSecret(paths, STATE.nomadGossipKey),
     readSecret(paths, STATE.vaultStorageToken),
+    readSecret(paths, tokenPath('nomadServerConsul')),
+    readSecret(paths, tokenPath('nomadClientConsul')),
   ]);
-  return { consulGossipKey, nomadGossipKey, vaultStorageToken };
+  return { consulGossipKey, nomadGossipKey, vaultStorageToken, nomadConsulToken: nomadServerConsul ?? nomadClientConsul };
 }

@@ -37,7 +37,12 @@ async function materials(): Promise<HolderMaterials> {
   return {
     cas: { consul: await createCa('consul'), nomad: await createCa('nomad') },
     gossip: { consul: newGossipKey(), nomad: newGossipKey() },
-    tokens: { consulManagement: '5f0c1a2e-7b1d-4c39-9e61-0d2f5f1b9a11', nomadManagement: '9b8e2f3c-1a6d-4e57-8c42-7f3e0a9d6b22', consulAgent: '0e4d7c1b-3f2a-4b86-a9c5-1d8e6f2a7c33' },
+    tokens: {
+      consulManagement: '5f0c1a2e-7b1d-4c39-9e61-0d2f5f1b9a11',
+      nomadManagement: '9b8e2f3c-1a6d-4e57-8c42-7f3e0a9d6b22',
+      consulClientAgent: '0e4d7c1b-3f2a-4b86-a9c5-1d8e6f2a7c33',
+      nomadServerConsul: '7a1c9e3d-5b2f-4c68-b0d4-2e9f8a1c6d44',
+    },
     datacenter: 'dc1',
     region: 'global',
   };
@@ -122,7 +127,7 @@ describe('mailbox exchange over the shared store', () => {
     expect(serverBundle.caKeys?.consul).toBe(m.cas.consul!.keyPem);
     expect(workerBundle.kind).toBe('worker');
     expect(workerBundle.caKeys).toBeUndefined();
-    expect(workerBundle.tokens).toEqual({ consulAgent: m.tokens.consulAgent });
+    expect(workerBundle.tokens).toEqual({ consulClientAgent: m.tokens.consulClientAgent });
     expect(ec2.calls).toContain('DescribeInstances');
 
     // Installed where the services look, with the right modes.

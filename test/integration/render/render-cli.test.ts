@@ -63,22 +63,26 @@ describe('hashinode render', () => {
     const report = JSON.parse(second.stdout);
     expect(report.changed).toEqual([]);
     expect(report.unchanged).toEqual(written.map((f) => `/${f}`));
-    expect(report.pending.map((p: { path: string }) => p.path)).toEqual(['/etc/consul.d/encrypt.hcl', '/etc/nomad.d/encrypt.hcl']);
+    expect(report.pending.map((p: { path: string }) => p.path)).toEqual(['/etc/consul.d/encrypt.hcl', '/etc/nomad.d/nomad.env', '/etc/nomad.d/encrypt.hcl']);
     expect(new Set(await mtimes(root, written))).toEqual(new Set([past.toISOString()]));
   });
 
-  it('--facts renders offline; known gossip keys fill encrypt.hcl', async () => {
+  it('--facts renders offline; known secrets fill encrypt.hcl and nomad.env', async () => {
     const root = await tempDir();
     await makeRoot(root);
     const { mkdir, writeFile } = await import('node:fs/promises');
     await mkdir(path.join(root, 'var/lib/hashinode/secrets'), { recursive: true });
     await writeFile(path.join(root, 'var/lib/hashinode/secrets/consul-gossip.key'), 'pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=\n', { mode: 0o600 });
+    const nomadToken = '0d7e3a9c-4b1f-4e62-8a5d-9c2b7e1f3a60';
+    await writeFile(path.join(root, 'var/lib/hashinode/secrets/nomad-client-consul.token'), `${nomadToken}\n`, { mode: 0o600 });
     const r = await runCli(['render', '--root', root, '--facts', path.join(FACTS, 'worker.json'), '--json'], { env: ENV, timeoutMs: 60_000 });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.changed).toContain('/etc/consul.d/encrypt.hcl');
     expect(report.pending).toEqual([]);
     expect(r.stdout).not.toContain('pUqJrVyVRj5jsiYEkM');
+    expect(r.stdout).not.toContain(nomadToken);
+    expect(await readFile(path.join(root, 'etc/nomad.d/nomad.env'), 'utf8')).toContain(`CONSUL_HTTP_TOKEN=${nomadToken}`);
     const enc = await stat(path.join(root, 'etc/consul.d/encrypt.hcl'));
     expect(enc.mode & 0o7777).toBe(0o640);
     expect(parseHcl(await readFile(path.join(root, 'etc/consul.d/encrypt.hcl'), 'utf8'))).toEqual({ encrypt: 'pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=' });

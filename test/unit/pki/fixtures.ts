@@ -47,7 +47,11 @@ export function holderMaterials(): Promise<HolderMaterials> {
     tokens: {
       consulManagement: 'c0ffee00-1111-4222-8333-444455556666',
       nomadManagement: 'deadbeef-1111-4222-8333-444455556666',
-      consulAgent: 'a9e17000-1111-4222-8333-444455556666',
+      consulDns: 'a9e17000-1111-4222-8333-444455556601',
+      consulClientAgent: 'a9e17000-1111-4222-8333-444455556602',
+      nomadServerConsul: 'a9e17000-1111-4222-8333-444455556603',
+      nomadClientConsul: 'a9e17000-1111-4222-8333-444455556604',
+      vaultStorage: 'a9e17000-1111-4222-8333-444455556605',
     },
     datacenter: 'dc1',
     region: 'global',
@@ -57,11 +61,13 @@ export function holderMaterials(): Promise<HolderMaterials> {
 
 export const SERVER_ID = 'i-0aaaaaaaaaaaaaaa1';
 export const WORKER_ID = 'i-0bbbbbbbbbbbbbbb2';
+export const VAULT_ID = 'i-0aaaaaaaaaaaaaaa7';
 
 export function directory(extra: InstanceRecord[] = []) {
   return staticInstanceDirectory([
     { instanceId: SERVER_ID, state: 'running', privateIp: '10.0.1.10', tags: { 'hashinode:cluster': 'demo', 'hashinode:roles': 'consul-server,nomad-server' } },
     { instanceId: WORKER_ID, state: 'running', privateIp: '10.0.1.20', tags: { 'hashinode:cluster': 'demo', 'hashinode:roles': 'nomad-client' } },
+    { instanceId: VAULT_ID, state: 'running', privateIp: '10.0.1.30', tags: { 'hashinode:cluster': 'demo', 'hashinode:roles': 'vault-server' } },
     ...extra,
   ]);
 }

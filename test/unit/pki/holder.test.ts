@@ -5,7 +5,7 @@ import { answerRequests } from '../../../agent/pki/holder.ts';
 import { buildRequest, type MailboxRequest, readReply, requestPath } from '../../../agent/pki/mailbox.ts';
 import { generateMailboxKeyPair, type MailboxKeyPair } from '../../../agent/pki/seal.ts';
 import { tempDir } from '../../helpers/tmp.ts';
-import { clock, directory, holderMaterials, identityFor, SERVER_ID, testIdentityCerts, WORKER_ID } from './fixtures.ts';
+import { clock, directory, holderMaterials, identityFor, SERVER_ID, testIdentityCerts, VAULT_ID, WORKER_ID } from './fixtures.ts';
 
 async function setup() {
   const store = new DirMailboxStore(await tempDir());
@@ -169,10 +169,24 @@ describe('answerRequests: bundles', () => {
     expect(bundle.kind).toBe('worker');
     expect(bundle.caKeys).toBeUndefined();
     expect(JSON.stringify(bundle)).not.toContain(m.cas.consul!.keyPem.split('\n')[1]!);
-    expect(bundle.tokens).toEqual({ consulAgent: m.tokens.consulAgent });
+    // Only what its own agents use: not the Nomad servers' or Vault's Consul token.
+    expect(bundle.tokens).toEqual({
+      consulDns: m.tokens.consulDns,
+      consulClientAgent: m.tokens.consulClientAgent,
+      nomadClientConsul: m.tokens.nomadClientConsul,
+    });
     expect(Object.keys(bundle.certs)).toEqual(['nomad']);
     expect(bundle.certs.nomad?.agent?.certPem).toBeDefined();
     expect(bundle.caCerts.consul).toBe(m.cas.consul!.certPem);
+  });
+
+  it('a Vault node without a server role gets the Vault storage token, and no Nomad token', async () => {
+    const { holder, submit, store } = await setup();
+    const { keyPair, request } = await submit(VAULT_ID, ['consul-client', 'vault-server']);
+    expect(await holder()).toEqual([{ instanceId: VAULT_ID, outcome: 'sealed', kind: 'worker' }]);
+    const bundle = (await readReply(store, VAULT_ID, request.nonce, keyPair))!;
+    const m = await holderMaterials();
+    expect(bundle.tokens).toEqual({ consulDns: m.tokens.consulDns, consulClientAgent: m.tokens.consulClientAgent, vaultStorage: m.tokens.vaultStorage });
   });
 
   it('answers a request once: the next pass skips it', async () => {

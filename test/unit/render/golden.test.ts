@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../../helpers/cli.ts';
-import { CONSUL_KEY, type Kind, NOMAD_KEY, nodeFacts } from './node-facts.ts';
+import { CONSUL_KEY, type Kind, NOMAD_CONSUL_TOKEN, NOMAD_KEY, nodeFacts } from './node-facts.ts';
 import { renderFor } from './render-helpers.ts';
 
 // Byte-for-byte goldens per role combination. UPDATE_GOLDENS=1 rewrites them; review the diff.
@@ -10,10 +10,10 @@ import { renderFor } from './render-helpers.ts';
 const GOLDEN = path.join(REPO, 'test/fixtures/render/golden');
 
 const EXPECTED: Record<Kind, string[]> = {
-  server: ['/etc/consul.d/consul.hcl', '/etc/consul.d/encrypt.hcl', '/etc/nomad.d/nomad.hcl', '/etc/nomad.d/encrypt.hcl', '/etc/dnsmasq.d/10-consul.conf', '/etc/resolv.conf'],
-  worker: ['/etc/consul.d/consul.hcl', '/etc/consul.d/encrypt.hcl', '/etc/nomad.d/nomad.hcl', '/etc/dnsmasq.d/10-consul.conf', '/etc/resolv.conf'],
+  server: ['/etc/consul.d/consul.hcl', '/etc/consul.d/encrypt.hcl', '/etc/nomad.d/nomad.hcl', '/etc/nomad.d/nomad.env', '/etc/nomad.d/encrypt.hcl', '/etc/dnsmasq.d/10-consul.conf', '/etc/resolv.conf'],
+  worker: ['/etc/consul.d/consul.hcl', '/etc/consul.d/encrypt.hcl', '/etc/nomad.d/nomad.hcl', '/etc/nomad.d/nomad.env', '/etc/dnsmasq.d/10-consul.conf', '/etc/resolv.conf'],
   vault: ['/etc/consul.d/consul.hcl', '/etc/consul.d/encrypt.hcl', '/etc/vault.d/vault.hcl', '/etc/dnsmasq.d/10-consul.conf', '/etc/resolv.conf'],
-  dev: ['/etc/consul.d/consul.hcl', '/etc/consul.d/encrypt.hcl', '/etc/nomad.d/nomad.hcl', '/etc/nomad.d/encrypt.hcl', '/etc/dnsmasq.d/10-consul.conf', '/etc/resolv.conf'],
+  dev: ['/etc/consul.d/consul.hcl', '/etc/consul.d/encrypt.hcl', '/etc/nomad.d/nomad.hcl', '/etc/nomad.d/nomad.env', '/etc/nomad.d/encrypt.hcl', '/etc/dnsmasq.d/10-consul.conf', '/etc/resolv.conf'],
 };
 
 describe.each(Object.keys(EXPECTED) as Kind[])('%s node', (kind) => {
@@ -24,7 +24,7 @@ describe.each(Object.keys(EXPECTED) as Kind[])('%s node', (kind) => {
   });
 
   it('renders exactly its files, each equal to its golden', async () => {
-    const files = await renderFor(nodeFacts(kind), { consulGossipKey: CONSUL_KEY, nomadGossipKey: NOMAD_KEY });
+    const files = await renderFor(nodeFacts(kind), { consulGossipKey: CONSUL_KEY, nomadGossipKey: NOMAD_KEY, nomadConsulToken: NOMAD_CONSUL_TOKEN });
     expect(files.map((f) => f.path)).toEqual(EXPECTED[kind]);
     expect(files.pending).toEqual([]);
     for (const file of files) {

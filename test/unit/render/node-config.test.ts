@@ -7,7 +7,7 @@ import { silentLog } from '../../../agent/core/log.ts';
 import { processExec } from '../../../agent/core/exec.ts';
 import { applyRendered } from '../../../agent/render/node-config.ts';
 import { tempDir } from '../../helpers/tmp.ts';
-import { CONSUL_KEY, NOMAD_KEY, nodeFacts } from './node-facts.ts';
+import { CONSUL_KEY, NOMAD_CONSUL_TOKEN, NOMAD_KEY, nodeFacts } from './node-facts.ts';
 import { fileOf, renderFor } from './render-helpers.ts';
 import { makeRoot } from './writer-fixtures.ts';
 
@@ -26,23 +26,34 @@ const NO_VALIDATORS = { env: { PATH: '' } };
 describe('renderNodeConfig', () => {
   it('reports files whose secret is unknown as pending, never with a placeholder', async () => {
     const files = await renderFor(nodeFacts('server'), {});
-    expect(files.pending).toEqual(['/etc/consul.d/encrypt.hcl', '/etc/nomad.d/encrypt.hcl']);
+    expect(files.pending).toEqual(['/etc/consul.d/encrypt.hcl', '/etc/nomad.d/nomad.env', '/etc/nomad.d/encrypt.hcl']);
     expect(files.pendingReasons['/etc/consul.d/encrypt.hcl']).toContain('Consul gossip key');
+    expect(files.pendingReasons['/etc/nomad.d/nomad.env']).toContain("Nomad's Consul integration");
     expect(files.map((f) => f.path)).not.toContain('/etc/consul.d/encrypt.hcl');
     for (const f of files) expect(f.content).not.toMatch(/encrypt\s*=/);
   });
 
   it('marks secret files, with modes and owners per service', async () => {
-    const files = await renderFor(nodeFacts('server'), { consulGossipKey: CONSUL_KEY, nomadGossipKey: NOMAD_KEY });
+    const files = await renderFor(nodeFacts('server'), { consulGossipKey: CONSUL_KEY, nomadGossipKey: NOMAD_KEY, nomadConsulToken: NOMAD_CONSUL_TOKEN });
     const meta = Object.fromEntries(files.map((f) => [f.path, `${f.mode.toString(8)} ${f.owner}:${f.group} ${f.service}${f.secret ? ' secret' : ''}`]));
     expect(meta).toEqual({
       '/etc/consul.d/consul.hcl': '640 consul:consul consul',
       '/etc/consul.d/encrypt.hcl': '640 consul:consul consul secret',
       '/etc/nomad.d/nomad.hcl': '640 nomad:nomad nomad',
+      '/etc/nomad.d/nomad.env': '640 root:nomad nomad secret',
       '/etc/nomad.d/encrypt.hcl': '640 nomad:nomad nomad secret',
       '/etc/dnsmasq.d/10-consul.conf': '644 root:root dnsmasq',
       '/etc/resolv.conf': '644 root:root system',
     });
+  });
+
+  it('nomad.env holds the Consul token of the Nomad agent, and nomad.hcl never does', async () => {
+    const files = await renderFor(nodeFacts('worker'), { consulGossipKey: CONSUL_KEY, nomadConsulToken: NOMAD_CONSUL_TOKEN });
+    const env = files.find((f) => f.path === '/etc/nomad.d/nomad.env')!;
+    expect(env).toMatchObject({ mode: 0o640, owner: 'root', group: 'nomad', secret: true });
+    expect(env.content.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([`CONSUL_HTTP_TOKEN=${NOMAD_CONSUL_TOKEN}`]);
+    expect(fileOf(files, '/etc/nomad.d/nomad.hcl')).not.toContain(NOMAD_CONSUL_TOKEN);
+    await expect(renderFor(nodeFacts('worker'), { nomadConsulToken: 'a\nCONSUL_HTTP_ADDR=evil' })).rejects.toMatchObject({ code: 'HN_E_RENDER_INVALID' });
   });
 
   it('vault with consul storage: vault.env holds the storage token, or is pending', async () => {

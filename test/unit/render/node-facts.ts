@@ -71,3 +71,5 @@ export function nodeFacts(kind: Kind, spec: Partial<ClusterSpec> = {}, tags: Rec
 
 export const CONSUL_KEY = 'pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=';
 export const NOMAD_KEY = 'k6mL0bSXa8U3PWbN6C0Ke0Dkyvbd0Q8Q0pA8PnpQ0uA=';
+/** A Consul ACL token for Nomad's Consul integration (nomad.env). */
+export const NOMAD_CONSUL_TOKEN = '6d2b9f4e-8c1a-4e37-9a05-3b7c1e9d2f48';
