@@ -36,15 +36,30 @@ describe('verifyIdentityDocument', () => {
 });
 
 describe('embedded AWS certificates', () => {
+  // Most regions' certificates name "Amazon Web Services LLC"; the older ap-east-1 and me-south-1
+  // ones, as AWS publishes them, name a different Amazon subject with CN=ec2.amazonaws.com.
+  const AWS_SUBJECTS = [
+    'C=US\nST=Washington State\nL=Seattle\nO=Amazon Web Services LLC',
+    'C=US\nST=Washington\nL=Seattle\nO=Amazon.com Inc.\nCN=ec2.amazonaws.com',
+    'C=US\nST=Washington\nL=Seattle\nO=Amazon Web Services LLC\nCN=ec2.amazonaws.com',
+  ];
+
   it.each(Object.entries(AWS_IDENTITY_RSA_CERTS))('%s parses, is self-signed by AWS and has an RSA key', (_region, pem) => {
     const cert = new X509Certificate(pem);
-    expect(cert.subject).toBe('C=US\nST=Washington State\nL=Seattle\nO=Amazon Web Services LLC');
+    expect(AWS_SUBJECTS).toContain(cert.subject);
+    expect(cert.issuer).toBe(cert.subject);
     expect(cert.verify(cert.publicKey)).toBe(true);
     expect(cert.publicKey.asymmetricKeyType).toBe('rsa');
   });
 
-  it('covers us-east-1', () => {
-    expect(Object.keys(AWS_IDENTITY_RSA_CERTS)).toContain('us-east-1');
+  it('covers the regions whose RSA certificate was taken from the AWS page', () => {
+    expect(Object.keys(AWS_IDENTITY_RSA_CERTS).sort()).toEqual([
+      'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2',
+      'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
+      'ca-central-1', 'ca-west-1', 'cn-north-1', 'cn-northwest-1', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1',
+      'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eusc-de-east-1', 'il-central-1', 'me-central-1', 'me-south-1',
+      'mx-central-1', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-gov-east-1', 'us-gov-west-1', 'us-west-1', 'us-west-2',
+    ]);
   });
 
   it('a document signed by a test key does not pass the real AWS certificates', () => {
