@@ -11,7 +11,7 @@ import { ImdsClient } from '../../agent/node/imds.ts';
 import { describeInstanceTags, readImdsTags } from '../../agent/node/tags.ts';
 import { startFakeEc2 } from '../fakes/ec2.ts';
 import { startFakeImds } from '../fakes/imds.ts';
-import { type Bench, type BenchRow, median } from './harness.ts';
+import { type Bench, type BenchRow, timeMedian } from './harness.ts';
 
 // "Who am I" against the fakes, in one process: a whole identify (facts, identity document, tags,
 // spec) compared with the least any IMDSv2 read costs (token + one GET), and the DescribeTags
@@ -22,16 +22,6 @@ const TAGS: Record<string, string> = {
   'hashinode:roles': 'consul-server,nomad-server',
   ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`hashinode:meta:k${i}`, `v${i}`])),
 };
-
-async function time(n: number, fn: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
 
 const bench: Bench = async (ctx) => {
   const n = ctx.quick ? 5 : 40;
@@ -44,18 +34,18 @@ const bench: Bench = async (ctx) => {
   process.env.AWS_ACCESS_KEY_ID = 'AKIDBENCH';
   process.env.AWS_SECRET_ACCESS_KEY = 'bench';
   try {
-    const oneRead = await time(n, () => client().get('meta-data/instance-id'));
+    const oneRead = await timeMedian(n, () => client().get('meta-data/instance-id'));
     const before = imds.requests.length;
     await identify({ imdsEndpoint: imds.url, flags: {} }, deps);
     const requestsPerIdentify = imds.requests.length - before;
-    const whole = await time(n, () => identify({ imdsEndpoint: imds.url, flags: {} }, deps));
+    const whole = await timeMedian(n, () => identify({ imdsEndpoint: imds.url, flags: {} }, deps));
     ctx.log(`identify: ${whole.toFixed(1)} ms, ${requestsPerIdentify} IMDS requests; one read ${oneRead.toFixed(1)} ms`);
 
-    const viaImds = await time(n, () => readImdsTags(client()));
+    const viaImds = await timeMedian(n, () => readImdsTags(client()));
     const describe = () =>
       describeInstanceTags({ instanceId: imds.instance.instanceId, region: 'eu-west-1', awsEndpoint: ec2.url, clock: systemClock });
-    await describe(); // load the SDK once: the row is about the call, not the import
-    const viaApi = await time(n, describe);
+    // timeMedian's warm-up call loads the SDK: the row is about the call, not the import.
+    const viaApi = await timeMedian(n, describe);
     const rows: BenchRow[] = [
       { group: 'identify', name: 'identify (facts + identity + 12 tags + spec), fake IMDS', value: whole, unit: 'ms', baseline: { name: 'one IMDSv2 read (token + GET)', value: oneRead } },
       { group: 'identify', name: 'IMDS requests per identify (one shared token)', value: requestsPerIdentify, unit: 'requests' },
